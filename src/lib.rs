@@ -12,5 +12,6 @@ pub mod commands;
 pub mod exit;
 pub mod extensions;
 pub mod jinja;
+pub mod source;
 pub mod value;
 pub mod yaml;

@@ -1,0 +1,50 @@
+//! Records the file modes of `template/`, which `include_dir` does not keep,
+//! so the built-in template creates executable scripts as executable.
+
+use std::fmt::Write as _;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=template");
+    println!("cargo:rerun-if-changed=copier.yml");
+    let root = Path::new("template");
+    let mut modes = Vec::new();
+    collect(root, root, &mut modes);
+    modes.sort();
+    let mut table = String::from("static TEMPLATE_MODES: &[(&str, u32)] = &[\n");
+    for (path, mode) in modes {
+        writeln!(table, "    ({path:?}, 0o{mode:o}),").unwrap();
+    }
+    table.push_str("];\n");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("template_modes.rs"), table)
+        .expect("OUT_DIR is writable");
+}
+
+fn collect(root: &Path, dir: &Path, modes: &mut Vec<(String, u32)>) {
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
+    for entry in entries {
+        let entry = entry.expect("template folder is readable");
+        let path = entry.path();
+        println!("cargo:rerun-if-changed={}", path.display());
+        if path.is_dir() {
+            collect(root, &path, modes);
+        } else {
+            let mode = entry
+                .metadata()
+                .expect("template file is readable")
+                .permissions()
+                .mode()
+                & 0o7777;
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_str()
+                .expect("template paths are UTF-8")
+                .to_string();
+            modes.push((relative, mode));
+        }
+    }
+}
