@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod exclude;
 pub mod exit;
 pub mod extensions;
 pub mod jinja;
