@@ -7,12 +7,22 @@
 //! Jinja2 as Copier 9.19.1 uses them; `extensions` holds the commands that
 //! the generated repo's Makefile calls.
 
+pub mod answers;
+pub mod apply;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod context;
+pub mod engine;
 pub mod exclude;
 pub mod exit;
 pub mod extensions;
 pub mod jinja;
+pub mod plan;
+pub mod prompt;
+pub mod question;
+pub mod scaffold;
 pub mod source;
+pub mod tasks;
 pub mod value;
 pub mod yaml;

@@ -17,8 +17,9 @@ use indexmap::IndexMap;
 pub type Map = IndexMap<Value, Value>;
 
 /// One Python value of the kinds Copier meets in YAML, JSON and answers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
+    #[default]
     Null,
     Bool(bool),
     /// Python's `int`. Values outside `i128` are not representable; the YAML

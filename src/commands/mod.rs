@@ -1,13 +1,23 @@
 //! One function per subcommand; each takes plain options, not clap types.
 
+pub mod copy;
+
 use anyhow::{Result, bail};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, CopyArgs};
+use copy::{CopyOptions, TemplateSource};
 
 /// Runs the command the user chose.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Some(Command::Copy(_)) => bail!("`copy` is not implemented yet"),
+        Some(Command::Copy(command)) => {
+            let (source, destination) = match command.paths.as_slice() {
+                [destination] => (TemplateSource::Embedded, destination),
+                [template, destination] => (TemplateSource::Given(template.clone()), destination),
+                _ => unreachable!("clap takes one or two paths"),
+            };
+            copy::copy(&source, destination.as_ref(), &copy_options(&command.copy), false)
+        }
         Some(Command::Update(_)) => bail!("`update` is not implemented yet"),
         Some(Command::Recopy(_)) => bail!("`recopy` is not implemented yet"),
         Some(Command::CheckUpdate(_)) => bail!("`check-update` is not implemented yet"),
@@ -17,6 +27,33 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::New(_)) => bail!("`new` is not implemented yet"),
         Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
         Some(Command::Push(_)) => bail!("`push` is not implemented yet"),
-        None => bail!("scaffolding is not implemented yet"),
+        None => {
+            let destination = cli.destination.expect("clap requires a destination without a subcommand");
+            let options = copy_options(&cli.scaffold.copy);
+            copy::copy(&TemplateSource::Embedded, &destination, &options, !cli.scaffold.no_git)
+        }
+    }
+}
+
+/// Turns the copy flags into plain options.
+fn copy_options(args: &CopyArgs) -> CopyOptions {
+    let render = &args.render;
+    CopyOptions {
+        data: render.data.clone(),
+        data_file: render.data_file.clone(),
+        answers_file: render.answers_file.clone(),
+        exclude: render.exclude.clone(),
+        skip: render.skip.clone(),
+        vcs_ref: render.vcs_ref.clone(),
+        prereleases: render.prereleases,
+        pretend: render.pretend,
+        quiet: render.quiet,
+        trust: render.trust,
+        skip_tasks: render.skip_tasks,
+        ask: render.ask.clone(),
+        defaults: args.defaults || args.force,
+        overwrite: args.overwrite || args.force,
+        cleanup_on_error: !args.no_cleanup,
+        skip_answered: false,
     }
 }

@@ -153,3 +153,15 @@ pub fn python_repr(value: &Value) -> String {
     let _ = value;
     todo!("python_repr")
 }
+
+/// Converts a plain value into a minijinja value.
+pub fn to_jinja(value: &Value) -> minijinja::Value {
+    let _ = value;
+    todo!("to_jinja")
+}
+
+/// A `PurePath`-like object: prints as the path, joins with `/`.
+pub fn path_object(path: &str) -> minijinja::Value {
+    let _ = path;
+    todo!("path_object")
+}

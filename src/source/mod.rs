@@ -162,3 +162,23 @@ impl TemplateTree {
         Ok(self.get(&joined).map(|_| joined))
     }
 }
+
+/// Opens the template named by `src_path`, as the user typed it.
+///
+/// NOTE: git repositories and URLs are read as plain folders until the git
+/// source lands; see `docs/COMPATIBILITY.md`.
+pub fn open(src_path: &str, vcs_ref: Option<&str>, prereleases: bool) -> Result<TemplateTree> {
+    let _ = (vcs_ref, prereleases);
+    let expanded = expand_home(src_path);
+    local::load(src_path, std::path::Path::new(&expanded))
+}
+
+/// Expands a leading `~` to the home folder, as Python's `expanduser`.
+pub fn expand_home(path: &str) -> String {
+    if path == "~" || path.starts_with("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return format!("{}{}", home.to_string_lossy(), &path[1..]);
+        }
+    }
+    path.to_string()
+}

@@ -1,0 +1,493 @@
+//! `copier.yml`: discovery, `!include`, the merge of several documents, and
+//! the split into typed settings and raw questions.
+//!
+//! Copier 9.19.1 reads the file with PyYAML's YAML 1.1 rules (`crate::yaml`),
+//! flattens every document (an `!include` document becomes the documents of
+//! the included files), concatenates the four list settings across documents
+//! and lets the last document win for every other key. Keys starting with `_`
+//! are settings; every other key is a question, kept in first-appearance
+//! order. Unknown settings are ignored, as Copier ignores them; a setting of
+//! the wrong type is an error that names it.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result, bail};
+use indexmap::IndexMap;
+
+use crate::source::{EntryKind, TemplateTree};
+use crate::value::{Map, Value};
+use crate::yaml::{self, Mark, YamlError};
+
+/// The Copier version whose behaviour kwz-new reproduces, compared with
+/// `_min_copier_version`.
+pub const COPIER_VERSION: &str = "9.19.1";
+
+/// Patterns excluded when the template sets neither `_exclude` nor
+/// `_subdirectory`.
+pub const DEFAULT_EXCLUDE: &[&str] =
+    &["copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git", ".DS_Store", ".svn"];
+
+/// The four settings whose lists are concatenated across documents.
+const LIST_SETTINGS: &[&str] = &["_exclude", "_jinja_extensions", "_secret_questions", "_skip_if_exists"];
+
+/// Jinja extensions that kwz-new provides natively. Any other entry of
+/// `_jinja_extensions` names Python code that kwz-new cannot run.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["jinja2.ext.loopcontrols", "jinja2_ansible_filters.AnsibleCoreFiltersExtension"];
+
+/// Nesting limit for `!include` chains, which stops a file that includes
+/// itself.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// One task or migration command: a shell string or an argument list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Shell(String),
+    Args(Vec<Value>),
+}
+
+/// An entry of `_tasks`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub command: Command,
+    /// `when`: a template string or a literal value, cast to bool.
+    pub condition: Value,
+    pub working_directory: String,
+}
+
+/// Settings from `copier.yml`, with Copier's defaults applied.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub answers_file: Option<String>,
+    pub envops: Value,
+    /// `None` when the template does not set `_exclude`.
+    pub exclude: Option<Vec<String>>,
+    pub external_data: IndexMap<String, String>,
+    pub jinja_extensions: Vec<String>,
+    pub message_after_copy: String,
+    pub message_after_update: String,
+    pub message_before_copy: String,
+    pub message_before_update: String,
+    /// `_migrations`, kept raw: their form is interpreted by `update`.
+    pub migrations: Vec<Value>,
+    pub min_copier_version: Option<String>,
+    pub preserve_symlinks: bool,
+    pub secret_questions: Vec<String>,
+    pub skip_if_exists: Vec<String>,
+    pub subdirectory: String,
+    pub tasks: Vec<Task>,
+    pub templates_suffix: String,
+}
+
+impl Settings {
+    /// The exclusion patterns before `-x`: the template's list, or the
+    /// default list when there is no `_subdirectory`.
+    pub fn base_exclude(&self) -> Vec<String> {
+        match &self.exclude {
+            Some(patterns) => patterns.clone(),
+            None if matches!(self.subdirectory.as_str(), "" | "." | "./") => {
+                DEFAULT_EXCLUDE.iter().map(|pattern| pattern.to_string()).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The answers file path before rendering: the template's or the default.
+    pub fn answers_file_template(&self) -> &str {
+        self.answers_file.as_deref().unwrap_or(".copier-answers.yml")
+    }
+}
+
+/// A parsed `copier.yml`.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Path of the config file relative to the template root, if any.
+    pub file: Option<String>,
+    pub settings: Settings,
+    /// Questions in file order; each value is the attribute mapping.
+    pub questions: IndexMap<String, Map>,
+}
+
+/// Finds, reads and parses the config file at the template root.
+pub fn load(tree: &TemplateTree) -> Result<Config> {
+    let Some(file) = find_config_file(tree)? else {
+        return Ok(Config::default());
+    };
+    let raw = load_merged(tree, &file).with_context(|| format!("invalid config file `{file}`"))?;
+    let config = split(raw).with_context(|| format!("invalid config file `{file}`"))?;
+    check_min_version(&config.settings)?;
+    Ok(Config { file: Some(file), ..config })
+}
+
+/// Returns the one root entry named `copier.<ext>` whose extension matches
+/// `.yml`/`.yaml` in any case.
+fn find_config_file(tree: &TemplateTree) -> Result<Option<String>> {
+    let mut found = Vec::new();
+    for entry in &tree.entries {
+        if entry.path.contains('/') || !entry.path.starts_with("copier.") {
+            continue;
+        }
+        // Copier keeps `copier.*` names whose last extension starts with
+        // `.yml` or `.yaml`, in any case.
+        let suffix = &entry.path[entry.path.rfind('.').unwrap_or(0)..];
+        let lowered = suffix.to_ascii_lowercase();
+        if !(lowered.starts_with(".yml") || lowered.starts_with(".yaml")) {
+            continue;
+        }
+        let target = match &entry.kind {
+            EntryKind::Symlink { .. } => tree.resolve(&entry.path)?,
+            _ => Some(entry.path.clone()),
+        };
+        let is_file = target.is_some_and(|path| matches!(tree.get(&path).map(|found| &found.kind), Some(EntryKind::File { .. })));
+        if is_file {
+            found.push(entry.path.clone());
+        }
+    }
+    if found.len() > 1 {
+        found.sort();
+        bail!("the template has more than one config file: {}; keep only one", found.join(", "));
+    }
+    Ok(found.pop())
+}
+
+/// Loads every document of the config file, expands `!include`, and merges
+/// the documents as Copier does.
+fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value>> {
+    let documents = load_documents(tree, file, 0)?;
+    let mut merged: IndexMap<String, Value> = IndexMap::new();
+    let mut lists: IndexMap<&str, Vec<Value>> = IndexMap::new();
+    for document in &documents {
+        let Value::Map(map) = document else {
+            bail!("a document is a {}, not a mapping of settings and questions", document.type_name());
+        };
+        for (key, value) in map {
+            let Value::Str(key) = key else {
+                bail!("key `{}` is not a string", crate::jinja::python_repr(key));
+            };
+            if let Some(setting) = LIST_SETTINGS.iter().find(|name| **name == key) {
+                let Value::List(items) = value else {
+                    bail!("`{key}` must be a list, not a {}", value.type_name());
+                };
+                lists.entry(setting).or_default().extend(items.iter().cloned());
+            }
+            merged.insert(key.clone(), value.clone());
+        }
+    }
+    for (key, items) in lists {
+        merged.insert(key.to_string(), Value::List(items));
+    }
+    Ok(merged)
+}
+
+/// Loads one YAML file as a flat list of non-empty documents.
+fn load_documents(tree: &TemplateTree, file: &str, depth: usize) -> Result<Vec<Value>> {
+    if depth > MAX_INCLUDE_DEPTH {
+        bail!("`!include` nests more than {MAX_INCLUDE_DEPTH} levels deep at `{file}`; does a file include itself?");
+    }
+    let bytes = tree.read_file(file)?.with_context(|| format!("`{file}` not found in the template"))?;
+    let text = std::str::from_utf8(&bytes).with_context(|| format!("`{file}` is not valid UTF-8"))?;
+    let base_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+    let mut include_error: Option<anyhow::Error> = None;
+    let mut handler = |pattern: &str, mark: Mark| -> Result<Vec<Value>, YamlError> {
+        match include(tree, &base_dir, pattern, depth) {
+            Ok(documents) => Ok(documents),
+            Err(error) => {
+                let message = format!("{error:#}");
+                include_error = Some(error);
+                Err(YamlError { message, mark: Some(mark) })
+            }
+        }
+    };
+    let loaded = yaml::load_all(text, Some(&mut handler));
+    if let Some(error) = include_error {
+        return Err(error);
+    }
+    let documents = loaded.map_err(|error| anyhow::anyhow!("{}", located(file, &error)))?;
+    Ok(flatten_documents(documents))
+}
+
+/// Formats a YAML error as `file:line:column: message`.
+fn located(file: &str, error: &YamlError) -> String {
+    let mut text = file.to_string();
+    if let Some(mark) = error.mark {
+        let _ = write!(text, ":{}:{}", mark.line, mark.column);
+    }
+    let _ = write!(text, ": {}", error.message);
+    text
+}
+
+/// Drops empty documents and flattens one level of lists, which is how an
+/// `!include` document turns into the included documents.
+fn flatten_documents(documents: Vec<Value>) -> Vec<Value> {
+    let mut flat = Vec::new();
+    for document in documents {
+        match document {
+            Value::List(items) => flat.extend(items.into_iter().filter(Value::is_truthy)),
+            other if other.is_truthy() => flat.push(other),
+            _ => {}
+        }
+    }
+    flat
+}
+
+/// Resolves `!include PATTERN`: every file of the template matching the glob
+/// (relative to the config file's folder), loaded as documents.
+fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> Result<Vec<Value>> {
+    if pattern.starts_with('/') {
+        bail!("`!include {pattern}`: the path must be relative to the template");
+    }
+    let full_pattern = if base_dir.is_empty() { pattern.to_string() } else { format!("{base_dir}/{pattern}") };
+    let matcher = glob_regex(&full_pattern)?;
+    let mut documents = Vec::new();
+    for entry in &tree.entries {
+        if !matcher.is_match(&entry.path) {
+            continue;
+        }
+        let resolved = tree
+            .resolve(&entry.path)
+            .with_context(|| format!("`!include {pattern}` reaches `{}`, outside the template", entry.path))?;
+        let Some(resolved) = resolved else { continue };
+        if matches!(tree.get(&resolved).map(|found| &found.kind), Some(EntryKind::File { .. })) {
+            documents.extend(load_documents(tree, &resolved, depth + 1)?);
+        }
+    }
+    Ok(documents)
+}
+
+/// Translates a Python `Path.glob` pattern (`*`, `?`, `[...]`, `**`) into a
+/// regex over `/`-separated paths.
+fn glob_regex(pattern: &str) -> Result<regex::Regex> {
+    let mut regex = String::from("^");
+    let normalized = pattern.trim_start_matches("./");
+    for (position, segment) in normalized.split('/').enumerate() {
+        if position > 0 && !regex.ends_with("(?:.*/)?") {
+            regex.push('/');
+        }
+        match segment {
+            "**" => regex.push_str("(?:.*/)?"),
+            "." | "" => {
+                if regex.ends_with('/') {
+                    regex.pop();
+                }
+            }
+            _ => {
+                for character in segment.chars() {
+                    match character {
+                        '*' => regex.push_str("[^/]*"),
+                        '?' => regex.push_str("[^/]"),
+                        '[' | ']' => regex.push(character),
+                        '!' if regex.ends_with('[') => regex.push('^'),
+                        other => regex.push_str(&regex::escape(&other.to_string())),
+                    }
+                }
+            }
+        }
+    }
+    let regex = regex.trim_end_matches("(?:.*/)?").to_string() + "$";
+    regex::Regex::new(&regex).with_context(|| format!("invalid `!include` pattern `{pattern}`"))
+}
+
+/// Splits the merged mapping into settings and questions.
+fn split(raw: IndexMap<String, Value>) -> Result<Config> {
+    let mut settings = Settings { templates_suffix: ".jinja".into(), envops: Value::Map(Map::new()), ..Settings::default() };
+    let mut questions = IndexMap::new();
+    for (key, value) in raw {
+        match key.strip_prefix('_') {
+            Some(name) => apply_setting(&mut settings, name, value).with_context(|| format!("invalid setting `{key}`"))?,
+            None => {
+                if matches!(key.as_str(), "now" | "make_secret") {
+                    bail!("`{key}` cannot be a question name: Copier reserves it for a built-in function");
+                }
+                let attributes = match value {
+                    Value::Map(map) => map,
+                    other => Map::from([(Value::from("default"), other)]),
+                };
+                questions.insert(key, attributes);
+            }
+        }
+    }
+    Ok(Config { file: None, settings, questions })
+}
+
+fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()> {
+    match name {
+        "answers_file" => settings.answers_file = optional_string(value)?,
+        "envops" => settings.envops = expect_map(value)?,
+        "exclude" => settings.exclude = Some(string_list(value)?),
+        "external_data" => settings.external_data = string_map(value)?,
+        "jinja_extensions" => settings.jinja_extensions = string_list(value)?,
+        "message_after_copy" => settings.message_after_copy = message(value)?,
+        "message_after_update" => settings.message_after_update = message(value)?,
+        "message_before_copy" => settings.message_before_copy = message(value)?,
+        "message_before_update" => settings.message_before_update = message(value)?,
+        "migrations" => settings.migrations = list(value)?,
+        "min_copier_version" => settings.min_copier_version = optional_string(value)?,
+        "preserve_symlinks" => settings.preserve_symlinks = value.is_truthy(),
+        "secret_questions" => settings.secret_questions = string_list(value)?,
+        "skip_if_exists" => settings.skip_if_exists = string_list(value)?,
+        "subdirectory" => settings.subdirectory = optional_string(value)?.unwrap_or_default(),
+        "tasks" => settings.tasks = tasks(value)?,
+        "templates_suffix" => settings.templates_suffix = optional_string(value)?.unwrap_or_else(|| ".jinja".into()),
+        _ => tracing::debug!("ignored unknown setting `_{name}`, as Copier does"),
+    }
+    Ok(())
+}
+
+fn optional_string(value: Value) -> Result<Option<String>> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Str(text) => Ok(Some(text)),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(Some(crate::jinja::python_str(&value))),
+        other => bail!("expected a string, found a {}", other.type_name()),
+    }
+}
+
+/// Messages are Jinja templates; a non-string value is printed as Python
+/// would print it.
+fn message(value: Value) -> Result<String> {
+    Ok(match value {
+        Value::Null => String::new(),
+        Value::Str(text) => text,
+        other => crate::jinja::python_str(&other),
+    })
+}
+
+fn expect_map(value: Value) -> Result<Value> {
+    match value {
+        Value::Map(_) => Ok(value),
+        Value::Null => Ok(Value::Map(Map::new())),
+        other => bail!("expected a mapping, found a {}", other.type_name()),
+    }
+}
+
+fn list(value: Value) -> Result<Vec<Value>> {
+    match value {
+        Value::List(items) => Ok(items),
+        Value::Null => Ok(Vec::new()),
+        other => bail!("expected a list, found a {}", other.type_name()),
+    }
+}
+
+fn string_list(value: Value) -> Result<Vec<String>> {
+    list(value)?
+        .into_iter()
+        .map(|item| match item {
+            Value::Str(text) => Ok(text),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(crate::jinja::python_str(&item)),
+            other => bail!("expected a list of strings, found a {} item", other.type_name()),
+        })
+        .collect()
+}
+
+fn string_map(value: Value) -> Result<IndexMap<String, String>> {
+    let Value::Map(map) = expect_map(value)? else { unreachable!("expect_map returns a mapping") };
+    map.into_iter()
+        .map(|(key, value)| match (key, value) {
+            (Value::Str(key), Value::Str(value)) => Ok((key, value)),
+            (key, _) => bail!("entry `{}` must map a name to a path string", crate::jinja::python_str(&key)),
+        })
+        .collect()
+}
+
+/// Parses `_tasks`. A plain string is iterated character by character, as
+/// Copier iterates it.
+fn tasks(value: Value) -> Result<Vec<Task>> {
+    let items: Vec<Value> = match value {
+        Value::Str(text) => text.chars().map(|character| Value::Str(character.to_string())).collect(),
+        other => list(other)?,
+    };
+    items.into_iter().map(task).collect()
+}
+
+fn task(item: Value) -> Result<Task> {
+    let default_task = |command| Task { command, condition: Value::Bool(true), working_directory: ".".into() };
+    match item {
+        Value::Str(text) => Ok(default_task(Command::Shell(text))),
+        Value::List(parts) => Ok(default_task(Command::Args(parts))),
+        Value::Map(map) => {
+            let command = match map.get(&Value::from("command")) {
+                Some(Value::Str(text)) => Command::Shell(text.clone()),
+                Some(Value::List(parts)) => Command::Args(parts.clone()),
+                Some(other) => bail!("a task `command` must be a string or a list, found a {}", other.type_name()),
+                None => bail!("a task mapping needs a `command`"),
+            };
+            let condition = map.get(&Value::from("when")).cloned().unwrap_or(Value::from("true"));
+            let working_directory = match map.get(&Value::from("working_directory")) {
+                None => ".".to_string(),
+                Some(value) => crate::jinja::python_str(value),
+            };
+            Ok(Task { command, condition, working_directory })
+        }
+        other => Ok(default_task(Command::Shell(crate::jinja::python_str(&other)))),
+    }
+}
+
+/// Rejects a template that needs a newer Copier than the one kwz-new matches.
+fn check_min_version(settings: &Settings) -> Result<()> {
+    let Some(minimum) = &settings.min_copier_version else {
+        return Ok(());
+    };
+    let required = parse_release(minimum).with_context(|| format!("invalid `_min_copier_version` `{minimum}`"))?;
+    let ours = parse_release(COPIER_VERSION).expect("COPIER_VERSION is a valid version");
+    if ours < required {
+        bail!(
+            "this template requires Copier {minimum} or newer; kwz-new {} reproduces Copier {COPIER_VERSION}",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    Ok(())
+}
+
+/// Parses the release segment of a PEP 440 version (`9.19.1`, `v9`,
+/// `9.0.0rc1`) into numbers padded to three parts.
+fn parse_release(version: &str) -> Option<[u64; 3]> {
+    let trimmed = version.trim().trim_start_matches(['v', 'V']);
+    let release: String = trimmed.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let mut parts = [0u64; 3];
+    for (index, part) in release.trim_end_matches('.').split('.').enumerate() {
+        if index >= 3 {
+            break;
+        }
+        parts[index] = part.parse().ok()?;
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_parsing_pads_and_strips() {
+        assert_eq!(parse_release("9.19.1"), Some([9, 19, 1]));
+        assert_eq!(parse_release("v9"), Some([9, 0, 0]));
+        assert_eq!(parse_release("10.0.0rc1"), Some([10, 0, 0]));
+        assert_eq!(parse_release("abc"), None);
+    }
+
+    #[test]
+    fn include_glob_translation() {
+        let regex = glob_regex("includes/*.yml").unwrap();
+        assert!(regex.is_match("includes/a.yml"));
+        assert!(!regex.is_match("includes/sub/a.yml"));
+        let recursive = glob_regex("./inc/**/*.yaml").unwrap();
+        assert!(recursive.is_match("inc/a.yaml"));
+        assert!(recursive.is_match("inc/x/y/a.yaml"));
+    }
+
+    #[test]
+    fn default_exclude_only_without_subdirectory() {
+        let plain = Settings::default();
+        assert_eq!(plain.base_exclude().len(), DEFAULT_EXCLUDE.len());
+        let nested = Settings { subdirectory: "template".into(), ..Settings::default() };
+        assert!(nested.base_exclude().is_empty());
+        let custom = Settings { exclude: Some(vec!["x".into()]), ..Settings::default() };
+        assert_eq!(custom.base_exclude(), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn string_tasks_split_into_characters() {
+        let parsed = tasks(Value::from("ab")).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].command, Command::Shell("a".into()));
+    }
+}

@@ -1,0 +1,251 @@
+//! The variables every render sees, as Copier 9.19.1 builds them: all
+//! answers, `_copier_answers`, `_copier_conf`, `_folder_name`,
+//! `_copier_python`, `_copier_phase` and `_external_data`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context as _, Result, bail};
+use indexmap::IndexMap;
+
+use crate::answers::Answers;
+use crate::jinja::{Context, Renderer, path_object, to_jinja};
+use crate::value::{Map, Value};
+
+/// Which stage a render belongs to (`_copier_phase`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Prompt,
+    Render,
+    Tasks,
+    Migrate,
+    Undefined,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Prompt => "prompt",
+            Phase::Render => "render",
+            Phase::Tasks => "tasks",
+            Phase::Migrate => "migrate",
+            Phase::Undefined => "undefined",
+        }
+    }
+}
+
+/// The run's settings that `_copier_conf` exposes.
+#[derive(Clone, Debug, Default)]
+pub struct RunFacts {
+    /// Absolute path of the template root.
+    pub src_path: PathBuf,
+    /// The destination as the user typed it.
+    pub dst_path: String,
+    /// Absolute destination, for `_folder_name` and `_external_data`.
+    pub dst_absolute: PathBuf,
+    pub answers_file: String,
+    pub vcs_ref: Option<String>,
+    pub vcs_ref_hash: Option<String>,
+    /// The raw `--data` mapping.
+    pub data: IndexMap<String, Value>,
+    pub exclude: Vec<String>,
+    pub skip_if_exists: Vec<String>,
+    pub use_prereleases: bool,
+    pub cleanup_on_error: bool,
+    pub defaults: bool,
+    pub overwrite: bool,
+    pub pretend: bool,
+    pub quiet: bool,
+    pub conflict: Option<String>,
+    pub context_lines: Option<u32>,
+    pub trust: bool,
+    pub skip_answered: bool,
+    pub skip_tasks: bool,
+}
+
+impl RunFacts {
+    fn copier_conf(&self, answers_file: &str) -> minijinja::Value {
+        let data: Map = self.data.iter().map(|(key, value)| (Value::from(key.as_str()), value.clone())).collect();
+        let settings = Map::from([
+            (Value::from("defaults"), Value::Map(Map::new())),
+            (Value::from("trust"), Value::List(Vec::new())),
+        ]);
+        let strings = |items: &[String]| Value::List(items.iter().map(|item| Value::from(item.as_str())).collect());
+        let optional = |item: &Option<String>| item.as_deref().map_or(Value::Null, Value::from);
+        let entries: Vec<(&str, minijinja::Value)> = vec![
+            ("src_path", path_object(&self.src_path.to_string_lossy())),
+            ("dst_path", path_object(&self.dst_path)),
+            ("answers_file", path_object(answers_file)),
+            ("vcs_ref", to_jinja(&optional(&self.vcs_ref))),
+            ("vcs_ref_hash", to_jinja(&optional(&self.vcs_ref_hash))),
+            ("data", to_jinja(&Value::Map(data))),
+            ("settings", to_jinja(&Value::Map(settings))),
+            ("exclude", to_jinja(&strings(&self.exclude))),
+            ("use_prereleases", to_jinja(&Value::Bool(self.use_prereleases))),
+            ("skip_if_exists", to_jinja(&strings(&self.skip_if_exists))),
+            ("cleanup_on_error", to_jinja(&Value::Bool(self.cleanup_on_error))),
+            ("defaults", to_jinja(&Value::Bool(self.defaults))),
+            ("user_defaults", to_jinja(&Value::Map(Map::new()))),
+            ("overwrite", to_jinja(&Value::Bool(self.overwrite))),
+            ("pretend", to_jinja(&Value::Bool(self.pretend))),
+            ("quiet", to_jinja(&Value::Bool(self.quiet))),
+            ("conflict", to_jinja(&optional(&self.conflict))),
+            ("context_lines", to_jinja(&self.context_lines.map_or(Value::Null, |lines| Value::Int(i128::from(lines))))),
+            ("unsafe", to_jinja(&Value::Bool(self.trust))),
+            ("skip_answered", to_jinja(&Value::Bool(self.skip_answered))),
+            ("skip_tasks", to_jinja(&Value::Bool(self.skip_tasks))),
+            ("sep", to_jinja(&Value::from("/"))),
+            ("os", to_jinja(&Value::from(operating_system()))),
+        ];
+        minijinja::Value::from_iter(entries.into_iter().map(|(key, value)| (key.to_string(), value)))
+    }
+}
+
+fn operating_system() -> &'static str {
+    match std::env::consts::OS {
+        "macos" => "macos",
+        "windows" => "windows",
+        _ => "linux",
+    }
+}
+
+/// Everything needed to build a context, minus the answers that change.
+pub struct ContextBuilder<'a> {
+    pub facts: &'a RunFacts,
+    pub remembered: &'a dyn Fn(&Answers) -> IndexMap<String, Value>,
+    pub external_data: &'a IndexMap<String, String>,
+    pub renderer: &'a Renderer,
+}
+
+impl ContextBuilder<'_> {
+    /// Builds the context for `phase` with the answers so far.
+    pub fn build(&self, answers: &Answers, phase: Phase) -> Result<Context> {
+        self.build_with_answers_file(answers, phase, &self.facts.answers_file)
+    }
+
+    /// As `build`, with `_copier_conf.answers_file` set to `answers_file`
+    /// (Copier blanks it while rendering the answers file path itself).
+    pub fn build_with_answers_file(&self, answers: &Answers, phase: Phase, answers_file: &str) -> Result<Context> {
+        let mut context = Context::default();
+        for (key, value) in answers.combined() {
+            context.insert(&key, &value);
+        }
+        let remembered: Map = (self.remembered)(answers).into_iter().map(|(key, value)| (Value::Str(key), value)).collect();
+        context.insert("_copier_answers", &Value::Map(remembered));
+        context.insert_object("_copier_conf", self.facts.copier_conf(answers_file));
+        let folder_name = self.facts.dst_absolute.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        context.insert("_folder_name", &Value::Str(folder_name));
+        context.insert("_copier_python", &Value::Str(python_path()));
+        context.insert("_copier_phase", &Value::from(phase.name()));
+        if !self.external_data.is_empty() {
+            let external = self.load_external_data(&context)?;
+            context.insert("_external_data", &Value::Map(external));
+        }
+        Ok(context)
+    }
+
+    /// Loads each `_external_data` file from the destination.
+    ///
+    /// NOTE: Copier loads these lazily on first access; kwz-new loads them
+    /// when the context is built, so a path outside the destination is
+    /// rejected even when no template reads it.
+    fn load_external_data(&self, context: &Context) -> Result<Map> {
+        let mut loaded = Map::new();
+        for (name, path_template) in self.external_data {
+            let path = self
+                .renderer
+                .render_str(path_template, context)
+                .with_context(|| format!("failed to render the `_external_data` path of `{name}`"))?;
+            let value = load_external_file(&self.facts.dst_absolute, &path, self.facts.trust)
+                .with_context(|| format!("failed to load `_external_data.{name}` from `{path}`"))?;
+            loaded.insert(Value::from(name.as_str()), value);
+        }
+        Ok(loaded)
+    }
+}
+
+fn load_external_file(root: &Path, relative: &str, trust: bool) -> Result<Value> {
+    let path = root.join(relative);
+    if !trust && !stays_inside(root, &path) {
+        bail!("`{relative}` is outside the destination\nhint: pass `--trust` if you trust this template");
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("{relative}: {error}")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!("external data file `{relative}` not found; using an empty mapping");
+            Ok(Value::Map(Map::new()))
+        }
+        Err(error) => Err(error).with_context(|| format!("failed to read `{relative}`")),
+    }
+}
+
+/// Whether `path` stays inside `root` after resolving `..` and the symlinks
+/// that exist on disk.
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let resolved = resolve_existing(path);
+    resolved.starts_with(&root)
+}
+
+/// Canonicalises the longest existing prefix of `path` and appends the rest,
+/// with `..` and `.` applied.
+pub fn resolve_existing(path: &Path) -> PathBuf {
+    let path = &normalize_lexically(path);
+    let mut existing = path.to_path_buf();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut result = canonical;
+            for name in rest.into_iter().rev() {
+                if name == ".." {
+                    result.pop();
+                } else if name != "." {
+                    result.push(name);
+                }
+            }
+            return result;
+        }
+        let Some(last) = existing.file_name().map(|name| name.to_owned()) else {
+            return path.to_path_buf();
+        };
+        rest.push(last);
+        if !existing.pop() {
+            return path.to_path_buf();
+        }
+    }
+}
+
+/// Removes `.` and applies `..` without touching the disk.
+pub fn normalize_lexically(path: &Path) -> PathBuf {
+    let mut normalized = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normalized.pop();
+            }
+            other => normalized.push(other.as_os_str()),
+        }
+    }
+    normalized
+}
+
+/// The Python interpreter that tasks may call as `{{ _copier_python }}`:
+/// the first `python3` (then `python`) on `PATH`.
+pub fn python_path() -> String {
+    static PYTHON: OnceLock<String> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            for name in ["python3", "python"] {
+                for dir in std::env::split_paths(&path) {
+                    let candidate = dir.join(name);
+                    if candidate.is_file() {
+                        return candidate.to_string_lossy().into_owned();
+                    }
+                }
+            }
+            "python3".to_string()
+        })
+        .clone()
+}
