@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests: running the binary, copying and
+//! comparing folder trees.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A command for the kwz-new binary under test, with git identity and
+/// colour settings fixed so output does not depend on the machine.
+pub fn kwz_new() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kwz-new"));
+    command
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env_remove("RUST_LOG");
+    command
+}
+
+/// Reads a list of strings from `case.yml`.
+pub fn case_args(case_yml: &Path, key: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(case_yml).unwrap();
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    match parsed.get(key) {
+        Some(serde_yaml::Value::Sequence(items)) => items
+            .iter()
+            .map(|item| match item {
+                serde_yaml::Value::String(text) => text.clone(),
+                other => serde_yaml::to_string(other).unwrap().trim().to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Copies a folder recursively, keeping modes and symlinks.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let source = entry.path();
+        let target = to.join(entry.file_name());
+        let file_type = entry.file_type().unwrap();
+        if file_type.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&source).unwrap(), &target).unwrap();
+        } else if file_type.is_dir() {
+            copy_tree(&source, &target);
+        } else {
+            std::fs::copy(&source, &target).unwrap();
+        }
+    }
+}
+
+/// Lists regular files below `root` (relative paths), skipping `.git`.
+pub fn list_files(root: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(root).min_depth(1).into_iter().filter_entry(|entry| entry.file_name() != ".git") {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() || (entry.file_type().is_symlink() && entry.path().is_file()) {
+            files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf());
+        }
+    }
+    files
+}
+
+/// Compares `got` with `expected`: the file list, each file's bytes, and
+/// the executable bit where `expected` has it. Returns the differences.
+pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let got_files = list_files(got);
+    let expected_files = list_files(expected);
+    for missing in expected_files.difference(&got_files) {
+        problems.push(format!("missing file {}", missing.display()));
+    }
+    for extra in got_files.difference(&expected_files) {
+        problems.push(format!("unexpected file {}", extra.display()));
+    }
+    for file in expected_files.intersection(&got_files) {
+        let want = std::fs::read(expected.join(file)).unwrap();
+        let have = std::fs::read(got.join(file)).unwrap();
+        if want != have {
+            problems.push(format!(
+                "content differs: {}\n    expected: {:?}\n    got:      {:?}",
+                file.display(),
+                String::from_utf8_lossy(&want),
+                String::from_utf8_lossy(&have)
+            ));
+        }
+        let want_exec = std::fs::metadata(expected.join(file)).unwrap().permissions().mode() & 0o111 != 0;
+        let have_exec = std::fs::metadata(got.join(file)).unwrap().permissions().mode() & 0o111 != 0;
+        if want_exec && !have_exec {
+            problems.push(format!("not executable: {}", file.display()));
+        }
+    }
+    problems
+}
