@@ -56,7 +56,11 @@ impl Answers {
 
     /// The answers to record: `_commit`, `_src_path`, then every declared,
     /// visible, non-secret, JSON-serialisable answer.
-    pub fn to_remember(&self, is_question: impl Fn(&str) -> bool, is_secret: impl Fn(&str) -> bool) -> IndexMap<String, Value> {
+    pub fn to_remember(
+        &self,
+        is_question: impl Fn(&str) -> bool,
+        is_secret: impl Fn(&str) -> bool,
+    ) -> IndexMap<String, Value> {
         let mut remembered = IndexMap::new();
         for key in ["_commit", "_src_path"] {
             if let Some(value) = self.metadata.get(key) {
@@ -94,14 +98,22 @@ pub struct PromptRequest<'a> {
 /// Asks the user. `check` casts and validates raw input; on `Err` the
 /// prompter shows the message and asks again.
 pub trait Prompter {
-    fn prompt(&mut self, request: &PromptRequest<'_>, check: &mut dyn FnMut(Value) -> Result<Value, String>) -> Result<Value>;
+    fn prompt(
+        &mut self,
+        request: &PromptRequest<'_>,
+        check: &mut dyn FnMut(Value) -> Result<Value, String>,
+    ) -> Result<Value>;
 }
 
 /// A prompter for runs without a terminal: every prompt is an error.
 pub struct NoTerminal;
 
 impl Prompter for NoTerminal {
-    fn prompt(&mut self, request: &PromptRequest<'_>, _check: &mut dyn FnMut(Value) -> Result<Value, String>) -> Result<Value> {
+    fn prompt(
+        &mut self,
+        request: &PromptRequest<'_>,
+        _check: &mut dyn FnMut(Value) -> Result<Value, String>,
+    ) -> Result<Value> {
         bail!(
             "question `{}` has no answer and standard input is not a terminal\nhint: answer it with `--data {}=VALUE`, or use `--defaults`",
             request.name,
@@ -117,6 +129,8 @@ pub struct AskOptions {
     pub skip_answered: bool,
     /// `--ask` globs: questions to prompt whatever else applies.
     pub ask: Vec<String>,
+    /// Defaults from the user settings file; each replaces the template's.
+    pub settings_defaults: IndexMap<String, Value>,
 }
 
 /// Builds the render context for the current answers.
@@ -135,7 +149,10 @@ pub fn resolve(
 ) -> Result<()> {
     for question in questions {
         let context = contexts.context(answers)?;
-        let scope = Scope { renderer, context: &context };
+        let scope = Scope {
+            renderer,
+            context: &context,
+        };
         resolve_one(question, answers, options, &scope, prompter)?;
     }
     Ok(())
@@ -152,7 +169,9 @@ fn resolve_one(
     // A recorded answer that no longer parses or validates is dropped so that
     // a new one is asked for or defaulted.
     if let Some(last) = answers.last.get(name).cloned() {
-        let still_valid = question.parse_answer(&last, scope).and_then(|answer| question.validate_answer(&answer, scope));
+        let still_valid = question
+            .parse_answer(&last, scope)
+            .and_then(|answer| question.validate_answer(&answer, scope));
         if still_valid.is_err() {
             answers.last.shift_remove(name);
         }
@@ -162,12 +181,15 @@ fn resolve_one(
     if !when {
         answers.hidden.insert(name.to_string());
         answers.last.shift_remove(name);
-        if default_for(question, answers, scope, when)?.is_none() {
+        if default_for(question, answers, options, scope, when)?.is_none() {
             return Ok(());
         }
     }
 
-    let forced = options.ask.iter().any(|pattern| glob_matches(pattern, name));
+    let forced = options
+        .ask
+        .iter()
+        .any(|pattern| glob_matches(pattern, name));
     if !forced {
         if let Some(data) = answers.init.get(name).cloned() {
             let answer = question.parse_answer(&data, scope)?;
@@ -179,14 +201,16 @@ fn resolve_one(
             return Ok(());
         }
         if !ask {
-            if let Some(answer) = default_for(question, answers, scope, when)? {
+            if let Some(answer) = default_for(question, answers, options, scope, when)? {
                 answers.user.insert(name.to_string(), answer);
             }
             return Ok(());
         }
         if options.defaults {
-            let Some(answer) = default_for(question, answers, scope, when)? else {
-                bail!("question `{name}` is required: it has no default\nhint: answer it with `--data {name}=VALUE`");
+            let Some(answer) = default_for(question, answers, options, scope, when)? else {
+                bail!(
+                    "question `{name}` is required: it has no default\nhint: answer it with `--data {name}=VALUE`"
+                );
             };
             answers.user.insert(name.to_string(), answer);
             return Ok(());
@@ -194,23 +218,29 @@ fn resolve_one(
     }
     // A hidden question never reaches the prompt: it takes its default.
     if !when {
-        if let Some(answer) = default_for(question, answers, scope, when)? {
+        if let Some(answer) = default_for(question, answers, options, scope, when)? {
             answers.user.insert(name.to_string(), answer);
         }
         return Ok(());
     }
-    let answer = prompt_for(question, answers, scope, prompter)?;
+    let answer = prompt_for(question, answers, options, scope, prompter)?;
     answers.user.insert(name.to_string(), answer);
     Ok(())
 }
 
 /// The default of a question, as Copier's `get_default`: data, then last
 /// answer, then the rendered template default, cast and checked.
-fn default_for(question: &Question, answers: &Answers, scope: &Scope<'_>, when: bool) -> Result<Option<Value>> {
+fn default_for(
+    question: &Question,
+    answers: &Answers,
+    options: &AskOptions,
+    scope: &Scope<'_>,
+    when: bool,
+) -> Result<Option<Value>> {
     let name = question.name.as_str();
     let raw = match answers.init.get(name).or_else(|| answers.last.get(name)) {
         Some(value) => value.clone(),
-        None => match question.rendered_default(None, scope)? {
+        None => match question.rendered_default(options.settings_defaults.get(name), scope)? {
             Some(value) => value,
             None => return Ok(None),
         },
@@ -222,7 +252,13 @@ fn default_for(question: &Question, answers: &Answers, scope: &Scope<'_>, when: 
     Ok(Some(answer))
 }
 
-fn prompt_for(question: &Question, answers: &Answers, scope: &Scope<'_>, prompter: &mut dyn Prompter) -> Result<Value> {
+fn prompt_for(
+    question: &Question,
+    answers: &Answers,
+    options: &AskOptions,
+    scope: &Scope<'_>,
+    prompter: &mut dyn Prompter,
+) -> Result<Value> {
     let request = PromptRequest {
         name: &question.name,
         message: question.message(scope)?,
@@ -232,11 +268,15 @@ fn prompt_for(question: &Question, answers: &Answers, scope: &Scope<'_>, prompte
         secret: question.is_secret(),
         multiline: question.multiline(scope)?,
         placeholder: question.placeholder(scope)?,
-        default: default_for(question, answers, scope, true)?,
+        default: default_for(question, answers, options, scope, true)?,
     };
     let mut check = |raw: Value| -> Result<Value, String> {
-        let answer = question.parse_answer(&raw, scope).map_err(|_| "invalid input".to_string())?;
-        question.validate_answer(&answer, scope).map_err(|error| error.to_string())?;
+        let answer = question
+            .parse_answer(&raw, scope)
+            .map_err(|_| "invalid input".to_string())?;
+        question
+            .validate_answer(&answer, scope)
+            .map_err(|error| error.to_string())?;
         Ok(answer)
     };
     prompter.prompt(&request, &mut check)
@@ -296,14 +336,19 @@ mod tests {
     #[test]
     fn remembered_answers_skip_hidden_secret_and_undeclared() {
         let mut answers = Answers::default();
-        answers.metadata.insert("_src_path".into(), Value::from("tpl"));
+        answers
+            .metadata
+            .insert("_src_path".into(), Value::from("tpl"));
         answers.user.insert("shown".into(), Value::Int(1));
         answers.user.insert("hidden".into(), Value::Int(2));
         answers.user.insert("secret".into(), Value::Int(3));
         answers.init.insert("undeclared".into(), Value::from("x"));
         answers.hidden.insert("hidden".into());
         let remembered = answers.to_remember(|key| key != "undeclared", |key| key == "secret");
-        assert_eq!(remembered.keys().collect::<Vec<_>>(), ["_src_path", "shown"]);
+        assert_eq!(
+            remembered.keys().collect::<Vec<_>>(),
+            ["_src_path", "shown"]
+        );
     }
 
     #[test]

@@ -75,7 +75,9 @@ pub struct NoConfirm;
 
 impl ConfirmOverwrite for NoConfirm {
     fn confirm(&mut self, path: &str) -> Result<bool> {
-        bail!("`{path}` exists and differs from the template, and standard input is not a terminal\nhint: pass `--overwrite` to replace changed files, or `--skip {path}` to keep it")
+        bail!(
+            "`{path}` exists and differs from the template, and standard input is not a terminal\nhint: pass `--overwrite` to replace changed files, or `--skip {path}` to keep it"
+        )
     }
 }
 
@@ -117,11 +119,16 @@ impl Journal {
 
     fn backup(&mut self, path: &Path) -> Result<()> {
         if self.backup_dir.is_none() {
-            self.backup_dir = Some(tempfile::Builder::new().prefix("kwz-new-backup-").tempdir()?);
+            self.backup_dir = Some(
+                tempfile::Builder::new()
+                    .prefix("kwz-new-backup-")
+                    .tempdir()?,
+            );
         }
         let dir = self.backup_dir.as_ref().expect("created above").path();
         let backup = dir.join(self.replaced.len().to_string());
-        fs::rename(path, &backup).or_else(|_| copy_entry(path, &backup))
+        fs::rename(path, &backup)
+            .or_else(|_| copy_entry(path, &backup))
             .with_context(|| format!("failed to back up `{}`", path.display()))?;
         self.replaced.push((path.to_path_buf(), backup));
         Ok(())
@@ -158,23 +165,34 @@ pub fn apply(
     report: &mut dyn FnMut(Verb, &str),
     journal: &mut Journal,
 ) -> Result<()> {
-    let canonical_root = root.canonicalize().with_context(|| format!("failed to open destination `{}`", root.display()))?;
+    let canonical_root = root
+        .canonicalize()
+        .with_context(|| format!("failed to open destination `{}`", root.display()))?;
     for entry in &plan.entries {
         let path = canonical_root.join(&entry.destination);
         check_inside(&canonical_root, &path, &entry.destination, &entry.source)?;
         match &entry.kind {
             PlannedKind::Dir => apply_dir(&path, &entry.destination, options, report, journal)?,
             PlannedKind::File { bytes, mode } => {
-                let wanted = Existing::File { bytes, executable: mode & 0o111 != 0 };
-                if decide(&path, &entry.destination, &wanted, options, confirm, report)? && !options.pretend {
+                let wanted = Existing::File {
+                    bytes,
+                    executable: mode & 0o111 != 0,
+                };
+                if decide(&path, &entry.destination, &wanted, options, confirm, report)?
+                    && !options.pretend
+                {
                     write_file(&path, bytes, *mode, journal)
                         .with_context(|| format!("failed to write `{}`", entry.destination))?;
                 }
             }
             PlannedKind::Symlink { target } => {
                 let wanted = Existing::Link { target };
-                if decide(&path, &entry.destination, &wanted, options, confirm, report)? && !options.pretend {
-                    write_link(&path, target, journal).with_context(|| format!("failed to create symlink `{}`", entry.destination))?;
+                if decide(&path, &entry.destination, &wanted, options, confirm, report)?
+                    && !options.pretend
+                {
+                    write_link(&path, target, journal).with_context(|| {
+                        format!("failed to create symlink `{}`", entry.destination)
+                    })?;
                 }
             }
         }
@@ -188,19 +206,29 @@ fn check_inside(root: &Path, path: &Path, destination: &str, source: &str) -> Re
     let parent = path.parent().unwrap_or(root);
     let resolved = resolve_existing(parent);
     if !resolved.starts_with(root) {
-        bail!("`{destination}` (from template path `{source}`) would be written outside the destination through a symlink; writing it is forbidden");
+        bail!(
+            "`{destination}` (from template path `{source}`) would be written outside the destination through a symlink; writing it is forbidden"
+        );
     }
     Ok(())
 }
 
-fn apply_dir(path: &Path, destination: &str, options: &ApplyOptions<'_>, report: &mut dyn FnMut(Verb, &str), journal: &mut Journal) -> Result<()> {
+fn apply_dir(
+    path: &Path,
+    destination: &str,
+    options: &ApplyOptions<'_>,
+    report: &mut dyn FnMut(Verb, &str),
+    journal: &mut Journal,
+) -> Result<()> {
     if options.pretend {
         return Ok(());
     }
     if fs::symlink_metadata(path).is_ok() {
         report(Verb::Identical, destination);
         if !path.is_dir() {
-            bail!("`{destination}` exists and is not a folder, but the template has a folder there");
+            bail!(
+                "`{destination}` exists and is not a folder, but the template has a folder there"
+            );
         }
         return Ok(());
     }
@@ -246,7 +274,9 @@ fn decide(
     };
     let is_link = metadata.file_type().is_symlink();
     let identical = match wanted {
-        Existing::Link { target } => is_link && fs::read_link(path).is_ok_and(|current| current.as_os_str() == *target),
+        Existing::Link { target } => {
+            is_link && fs::read_link(path).is_ok_and(|current| current.as_os_str() == *target)
+        }
         Existing::File { bytes, executable } => {
             !is_link
                 && metadata.is_file()
@@ -263,7 +293,10 @@ fn decide(
         report(Verb::Skip, destination);
         return Ok(false);
     }
-    if options.overwrite || destination == options.answers_relpath || confirm.confirm(destination)? {
+    if options.overwrite
+        || destination == options.answers_relpath
+        || confirm.confirm(destination)?
+    {
         report(Verb::Overwrite, destination);
         return Ok(true);
     }
@@ -276,9 +309,12 @@ fn decide(
 fn write_file(path: &Path, bytes: &[u8], mode: u32, journal: &mut Journal) -> Result<()> {
     let parent = path.parent().expect("destination paths have a parent");
     create_dirs(parent, journal)?;
-    let mut temp = tempfile::Builder::new().prefix(".kwz-new-").tempfile_in(parent)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".kwz-new-")
+        .tempfile_in(parent)?;
     temp.write_all(bytes)?;
-    temp.as_file().set_permissions(fs::Permissions::from_mode(mode & 0o7777))?;
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode & 0o7777))?;
     let existed = fs::symlink_metadata(path).is_ok();
     if existed {
         journal.backup(path)?;
@@ -313,16 +349,37 @@ mod tests {
         Plan {
             entries: entries
                 .into_iter()
-                .map(|(destination, kind)| PlannedEntry { destination: destination.into(), source: destination.into(), kind })
+                .map(|(destination, kind)| PlannedEntry {
+                    destination: destination.into(),
+                    source: destination.into(),
+                    kind,
+                })
                 .collect(),
         }
     }
 
-    fn run(plan: &Plan, root: &Path, overwrite: bool, journal: &mut Journal) -> (Result<()>, Vec<String>) {
+    fn run(
+        plan: &Plan,
+        root: &Path,
+        overwrite: bool,
+        journal: &mut Journal,
+    ) -> (Result<()>, Vec<String>) {
         let skip = PathMatcher::new(["keep.txt"]).unwrap();
-        let options = ApplyOptions { pretend: false, overwrite, skip_if_exists: &skip, answers_relpath: ".copier-answers.yml" };
+        let options = ApplyOptions {
+            pretend: false,
+            overwrite,
+            skip_if_exists: &skip,
+            answers_relpath: ".copier-answers.yml",
+        };
         let mut lines = Vec::new();
-        let result = apply(plan, root, &options, &mut NoConfirm, &mut |verb, path| lines.push(format!("{} {path}", verb.word())), journal);
+        let result = apply(
+            plan,
+            root,
+            &options,
+            &mut NoConfirm,
+            &mut |verb, path| lines.push(format!("{} {path}", verb.word())),
+            journal,
+        );
         (result, lines)
     }
 
@@ -333,15 +390,48 @@ mod tests {
         fs::write(root.path().join("keep.txt"), "mine").unwrap();
         let plan = plan_of(vec![
             ("sub", PlannedKind::Dir),
-            ("same.txt", PlannedKind::File { bytes: b"x".to_vec(), mode: 0o644 }),
-            ("keep.txt", PlannedKind::File { bytes: b"theirs".to_vec(), mode: 0o644 }),
-            ("sub/new.sh", PlannedKind::File { bytes: b"#!/bin/sh\n".to_vec(), mode: 0o755 }),
+            (
+                "same.txt",
+                PlannedKind::File {
+                    bytes: b"x".to_vec(),
+                    mode: 0o644,
+                },
+            ),
+            (
+                "keep.txt",
+                PlannedKind::File {
+                    bytes: b"theirs".to_vec(),
+                    mode: 0o644,
+                },
+            ),
+            (
+                "sub/new.sh",
+                PlannedKind::File {
+                    bytes: b"#!/bin/sh\n".to_vec(),
+                    mode: 0o755,
+                },
+            ),
         ]);
         let (result, lines) = run(&plan, root.path(), false, &mut Journal::default());
         result.unwrap();
-        assert_eq!(lines, ["create sub", "identical same.txt", "conflict keep.txt", "skip keep.txt", "create sub/new.sh"]);
-        assert_eq!(fs::read_to_string(root.path().join("keep.txt")).unwrap(), "mine");
-        let mode = fs::metadata(root.path().join("sub/new.sh")).unwrap().permissions().mode();
+        assert_eq!(
+            lines,
+            [
+                "create sub",
+                "identical same.txt",
+                "conflict keep.txt",
+                "skip keep.txt",
+                "create sub/new.sh"
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(root.path().join("keep.txt")).unwrap(),
+            "mine"
+        );
+        let mode = fs::metadata(root.path().join("sub/new.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o755);
     }
 
@@ -349,13 +439,22 @@ mod tests {
     fn changed_file_needs_overwrite_without_terminal() {
         let root = tempfile::tempdir().unwrap();
         fs::write(root.path().join("a.txt"), "old").unwrap();
-        let plan = plan_of(vec![("a.txt", PlannedKind::File { bytes: b"new".to_vec(), mode: 0o644 })]);
+        let plan = plan_of(vec![(
+            "a.txt",
+            PlannedKind::File {
+                bytes: b"new".to_vec(),
+                mode: 0o644,
+            },
+        )]);
         let (result, _) = run(&plan, root.path(), false, &mut Journal::default());
         assert!(result.unwrap_err().to_string().contains("--overwrite"));
         let (result, lines) = run(&plan, root.path(), true, &mut Journal::default());
         result.unwrap();
         assert_eq!(lines, ["conflict a.txt", "overwrite a.txt"]);
-        assert_eq!(fs::read_to_string(root.path().join("a.txt")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(root.path().join("a.txt")).unwrap(),
+            "new"
+        );
     }
 
     #[test]
@@ -363,15 +462,33 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         fs::write(root.path().join("a.txt"), "old").unwrap();
         let plan = plan_of(vec![
-            ("a.txt", PlannedKind::File { bytes: b"new".to_vec(), mode: 0o644 }),
-            ("d/b.txt", PlannedKind::File { bytes: b"b".to_vec(), mode: 0o644 }),
+            (
+                "a.txt",
+                PlannedKind::File {
+                    bytes: b"new".to_vec(),
+                    mode: 0o644,
+                },
+            ),
+            (
+                "d/b.txt",
+                PlannedKind::File {
+                    bytes: b"b".to_vec(),
+                    mode: 0o644,
+                },
+            ),
         ]);
         let mut journal = Journal::default();
         run(&plan, root.path(), true, &mut journal).0.unwrap();
         journal.rollback();
-        assert_eq!(fs::read_to_string(root.path().join("a.txt")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(root.path().join("a.txt")).unwrap(),
+            "old"
+        );
         assert!(!root.path().join("d").exists());
-        let names: Vec<_> = fs::read_dir(root.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["a.txt"]);
     }
 
@@ -380,9 +497,20 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
-        let plan = plan_of(vec![("link/evil.txt", PlannedKind::File { bytes: b"x".to_vec(), mode: 0o644 })]);
+        let plan = plan_of(vec![(
+            "link/evil.txt",
+            PlannedKind::File {
+                bytes: b"x".to_vec(),
+                mode: 0o644,
+            },
+        )]);
         let (result, _) = run(&plan, root.path(), true, &mut Journal::default());
-        assert!(result.unwrap_err().to_string().contains("outside the destination"));
+        assert!(
+            result
+                .unwrap_err()
+                .to_string()
+                .contains("outside the destination")
+        );
         assert!(!outside.path().join("evil.txt").exists());
     }
 }

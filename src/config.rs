@@ -24,15 +24,31 @@ pub const COPIER_VERSION: &str = "9.19.1";
 
 /// Patterns excluded when the template sets neither `_exclude` nor
 /// `_subdirectory`.
-pub const DEFAULT_EXCLUDE: &[&str] =
-    &["copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git", ".DS_Store", ".svn"];
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    "copier.yaml",
+    "copier.yml",
+    "~*",
+    "*.py[co]",
+    "__pycache__",
+    ".git",
+    ".DS_Store",
+    ".svn",
+];
 
 /// The four settings whose lists are concatenated across documents.
-const LIST_SETTINGS: &[&str] = &["_exclude", "_jinja_extensions", "_secret_questions", "_skip_if_exists"];
+const LIST_SETTINGS: &[&str] = &[
+    "_exclude",
+    "_jinja_extensions",
+    "_secret_questions",
+    "_skip_if_exists",
+];
 
 /// Jinja extensions that kwz-new provides natively. Any other entry of
 /// `_jinja_extensions` names Python code that kwz-new cannot run.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["jinja2.ext.loopcontrols", "jinja2_ansible_filters.AnsibleCoreFiltersExtension"];
+pub const SUPPORTED_EXTENSIONS: &[&str] = &[
+    "jinja2.ext.loopcontrols",
+    "jinja2_ansible_filters.AnsibleCoreFiltersExtension",
+];
 
 /// Nesting limit for `!include` chains, which stops a file that includes
 /// itself.
@@ -84,16 +100,19 @@ impl Settings {
     pub fn base_exclude(&self) -> Vec<String> {
         match &self.exclude {
             Some(patterns) => patterns.clone(),
-            None if matches!(self.subdirectory.as_str(), "" | "." | "./") => {
-                DEFAULT_EXCLUDE.iter().map(|pattern| pattern.to_string()).collect()
-            }
+            None if matches!(self.subdirectory.as_str(), "" | "." | "./") => DEFAULT_EXCLUDE
+                .iter()
+                .map(|pattern| pattern.to_string())
+                .collect(),
             None => Vec::new(),
         }
     }
 
     /// The answers file path before rendering: the template's or the default.
     pub fn answers_file_template(&self) -> &str {
-        self.answers_file.as_deref().unwrap_or(".copier-answers.yml")
+        self.answers_file
+            .as_deref()
+            .unwrap_or(".copier-answers.yml")
     }
 }
 
@@ -115,7 +134,10 @@ pub fn load(tree: &TemplateTree) -> Result<Config> {
     let raw = load_merged(tree, &file).with_context(|| format!("invalid config file `{file}`"))?;
     let config = split(raw).with_context(|| format!("invalid config file `{file}`"))?;
     check_min_version(&config.settings)?;
-    Ok(Config { file: Some(file), ..config })
+    Ok(Config {
+        file: Some(file),
+        ..config
+    })
 }
 
 /// Returns the one root entry named `copier.<ext>` whose extension matches
@@ -137,14 +159,22 @@ fn find_config_file(tree: &TemplateTree) -> Result<Option<String>> {
             EntryKind::Symlink { .. } => tree.resolve(&entry.path)?,
             _ => Some(entry.path.clone()),
         };
-        let is_file = target.is_some_and(|path| matches!(tree.get(&path).map(|found| &found.kind), Some(EntryKind::File { .. })));
+        let is_file = target.is_some_and(|path| {
+            matches!(
+                tree.get(&path).map(|found| &found.kind),
+                Some(EntryKind::File { .. })
+            )
+        });
         if is_file {
             found.push(entry.path.clone());
         }
     }
     if found.len() > 1 {
         found.sort();
-        bail!("the template has more than one config file: {}; keep only one", found.join(", "));
+        bail!(
+            "the template has more than one config file: {}; keep only one",
+            found.join(", ")
+        );
     }
     Ok(found.pop())
 }
@@ -157,7 +187,10 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
     let mut lists: IndexMap<&str, Vec<Value>> = IndexMap::new();
     for document in &documents {
         let Value::Map(map) = document else {
-            bail!("a document is a {}, not a mapping of settings and questions", document.type_name());
+            bail!(
+                "a document is a {}, not a mapping of settings and questions",
+                document.type_name()
+            );
         };
         for (key, value) in map {
             let Value::Str(key) = key else {
@@ -167,7 +200,10 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
                 let Value::List(items) = value else {
                     bail!("`{key}` must be a list, not a {}", value.type_name());
                 };
-                lists.entry(setting).or_default().extend(items.iter().cloned());
+                lists
+                    .entry(setting)
+                    .or_default()
+                    .extend(items.iter().cloned());
             }
             merged.insert(key.clone(), value.clone());
         }
@@ -181,10 +217,15 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
 /// Loads one YAML file as a flat list of non-empty documents.
 fn load_documents(tree: &TemplateTree, file: &str, depth: usize) -> Result<Vec<Value>> {
     if depth > MAX_INCLUDE_DEPTH {
-        bail!("`!include` nests more than {MAX_INCLUDE_DEPTH} levels deep at `{file}`; does a file include itself?");
+        bail!(
+            "`!include` nests more than {MAX_INCLUDE_DEPTH} levels deep at `{file}`; does a file include itself?"
+        );
     }
-    let bytes = tree.read_file(file)?.with_context(|| format!("`{file}` not found in the template"))?;
-    let text = std::str::from_utf8(&bytes).with_context(|| format!("`{file}` is not valid UTF-8"))?;
+    let bytes = tree
+        .read_file(file)?
+        .with_context(|| format!("`{file}` not found in the template"))?;
+    let text =
+        std::str::from_utf8(&bytes).with_context(|| format!("`{file}` is not valid UTF-8"))?;
     let base_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
     let mut include_error: Option<anyhow::Error> = None;
     let mut handler = |pattern: &str, mark: Mark| -> Result<Vec<Value>, YamlError> {
@@ -193,7 +234,10 @@ fn load_documents(tree: &TemplateTree, file: &str, depth: usize) -> Result<Vec<V
             Err(error) => {
                 let message = format!("{error:#}");
                 include_error = Some(error);
-                Err(YamlError { message, mark: Some(mark) })
+                Err(YamlError {
+                    message,
+                    mark: Some(mark),
+                })
             }
         }
     };
@@ -235,18 +279,28 @@ fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> 
     if pattern.starts_with('/') {
         bail!("`!include {pattern}`: the path must be relative to the template");
     }
-    let full_pattern = if base_dir.is_empty() { pattern.to_string() } else { format!("{base_dir}/{pattern}") };
+    let full_pattern = if base_dir.is_empty() {
+        pattern.to_string()
+    } else {
+        format!("{base_dir}/{pattern}")
+    };
     let matcher = glob_regex(&full_pattern)?;
     let mut documents = Vec::new();
     for entry in &tree.entries {
         if !matcher.is_match(&entry.path) {
             continue;
         }
-        let resolved = tree
-            .resolve(&entry.path)
-            .with_context(|| format!("`!include {pattern}` reaches `{}`, outside the template", entry.path))?;
+        let resolved = tree.resolve(&entry.path).with_context(|| {
+            format!(
+                "`!include {pattern}` reaches `{}`, outside the template",
+                entry.path
+            )
+        })?;
         let Some(resolved) = resolved else { continue };
-        if matches!(tree.get(&resolved).map(|found| &found.kind), Some(EntryKind::File { .. })) {
+        if matches!(
+            tree.get(&resolved).map(|found| &found.kind),
+            Some(EntryKind::File { .. })
+        ) {
             documents.extend(load_documents(tree, &resolved, depth + 1)?);
         }
     }
@@ -288,14 +342,21 @@ fn glob_regex(pattern: &str) -> Result<regex::Regex> {
 
 /// Splits the merged mapping into settings and questions.
 fn split(raw: IndexMap<String, Value>) -> Result<Config> {
-    let mut settings = Settings { templates_suffix: ".jinja".into(), envops: Value::Map(Map::new()), ..Settings::default() };
+    let mut settings = Settings {
+        templates_suffix: ".jinja".into(),
+        envops: Value::Map(Map::new()),
+        ..Settings::default()
+    };
     let mut questions = IndexMap::new();
     for (key, value) in raw {
         match key.strip_prefix('_') {
-            Some(name) => apply_setting(&mut settings, name, value).with_context(|| format!("invalid setting `{key}`"))?,
+            Some(name) => apply_setting(&mut settings, name, value)
+                .with_context(|| format!("invalid setting `{key}`"))?,
             None => {
                 if matches!(key.as_str(), "now" | "make_secret") {
-                    bail!("`{key}` cannot be a question name: Copier reserves it for a built-in function");
+                    bail!(
+                        "`{key}` cannot be a question name: Copier reserves it for a built-in function"
+                    );
                 }
                 let attributes = match value {
                     Value::Map(map) => map,
@@ -305,7 +366,11 @@ fn split(raw: IndexMap<String, Value>) -> Result<Config> {
             }
         }
     }
-    Ok(Config { file: None, settings, questions })
+    Ok(Config {
+        file: None,
+        settings,
+        questions,
+    })
 }
 
 fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()> {
@@ -326,7 +391,9 @@ fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()
         "skip_if_exists" => settings.skip_if_exists = string_list(value)?,
         "subdirectory" => settings.subdirectory = optional_string(value)?.unwrap_or_default(),
         "tasks" => settings.tasks = tasks(value)?,
-        "templates_suffix" => settings.templates_suffix = optional_string(value)?.unwrap_or_else(|| ".jinja".into()),
+        "templates_suffix" => {
+            settings.templates_suffix = optional_string(value)?.unwrap_or_else(|| ".jinja".into())
+        }
         _ => tracing::debug!("ignored unknown setting `_{name}`, as Copier does"),
     }
     Ok(())
@@ -336,7 +403,9 @@ fn optional_string(value: Value) -> Result<Option<String>> {
     match value {
         Value::Null => Ok(None),
         Value::Str(text) => Ok(Some(text)),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(Some(crate::jinja::python_str(&value))),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            Ok(Some(crate::jinja::python_str(&value)))
+        }
         other => bail!("expected a string, found a {}", other.type_name()),
     }
 }
@@ -373,17 +442,25 @@ fn string_list(value: Value) -> Result<Vec<String>> {
         .map(|item| match item {
             Value::Str(text) => Ok(text),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(crate::jinja::python_str(&item)),
-            other => bail!("expected a list of strings, found a {} item", other.type_name()),
+            other => bail!(
+                "expected a list of strings, found a {} item",
+                other.type_name()
+            ),
         })
         .collect()
 }
 
 fn string_map(value: Value) -> Result<IndexMap<String, String>> {
-    let Value::Map(map) = expect_map(value)? else { unreachable!("expect_map returns a mapping") };
+    let Value::Map(map) = expect_map(value)? else {
+        unreachable!("expect_map returns a mapping")
+    };
     map.into_iter()
         .map(|(key, value)| match (key, value) {
             (Value::Str(key), Value::Str(value)) => Ok((key, value)),
-            (key, _) => bail!("entry `{}` must map a name to a path string", crate::jinja::python_str(&key)),
+            (key, _) => bail!(
+                "entry `{}` must map a name to a path string",
+                crate::jinja::python_str(&key)
+            ),
         })
         .collect()
 }
@@ -392,14 +469,21 @@ fn string_map(value: Value) -> Result<IndexMap<String, String>> {
 /// Copier iterates it.
 fn tasks(value: Value) -> Result<Vec<Task>> {
     let items: Vec<Value> = match value {
-        Value::Str(text) => text.chars().map(|character| Value::Str(character.to_string())).collect(),
+        Value::Str(text) => text
+            .chars()
+            .map(|character| Value::Str(character.to_string()))
+            .collect(),
         other => list(other)?,
     };
     items.into_iter().map(task).collect()
 }
 
 fn task(item: Value) -> Result<Task> {
-    let default_task = |command| Task { command, condition: Value::Bool(true), working_directory: ".".into() };
+    let default_task = |command| Task {
+        command,
+        condition: Value::Bool(true),
+        working_directory: ".".into(),
+    };
     match item {
         Value::Str(text) => Ok(default_task(Command::Shell(text))),
         Value::List(parts) => Ok(default_task(Command::Args(parts))),
@@ -407,17 +491,29 @@ fn task(item: Value) -> Result<Task> {
             let command = match map.get(&Value::from("command")) {
                 Some(Value::Str(text)) => Command::Shell(text.clone()),
                 Some(Value::List(parts)) => Command::Args(parts.clone()),
-                Some(other) => bail!("a task `command` must be a string or a list, found a {}", other.type_name()),
+                Some(other) => bail!(
+                    "a task `command` must be a string or a list, found a {}",
+                    other.type_name()
+                ),
                 None => bail!("a task mapping needs a `command`"),
             };
-            let condition = map.get(&Value::from("when")).cloned().unwrap_or(Value::from("true"));
+            let condition = map
+                .get(&Value::from("when"))
+                .cloned()
+                .unwrap_or(Value::from("true"));
             let working_directory = match map.get(&Value::from("working_directory")) {
                 None => ".".to_string(),
                 Some(value) => crate::jinja::python_str(value),
             };
-            Ok(Task { command, condition, working_directory })
+            Ok(Task {
+                command,
+                condition,
+                working_directory,
+            })
         }
-        other => Ok(default_task(Command::Shell(crate::jinja::python_str(&other)))),
+        other => Ok(default_task(Command::Shell(crate::jinja::python_str(
+            &other,
+        )))),
     }
 }
 
@@ -426,7 +522,8 @@ fn check_min_version(settings: &Settings) -> Result<()> {
     let Some(minimum) = &settings.min_copier_version else {
         return Ok(());
     };
-    let required = parse_release(minimum).with_context(|| format!("invalid `_min_copier_version` `{minimum}`"))?;
+    let required = parse_release(minimum)
+        .with_context(|| format!("invalid `_min_copier_version` `{minimum}`"))?;
     let ours = parse_release(COPIER_VERSION).expect("COPIER_VERSION is a valid version");
     if ours < required {
         bail!(
@@ -441,7 +538,10 @@ fn check_min_version(settings: &Settings) -> Result<()> {
 /// `9.0.0rc1`) into numbers padded to three parts.
 fn parse_release(version: &str) -> Option<[u64; 3]> {
     let trimmed = version.trim().trim_start_matches(['v', 'V']);
-    let release: String = trimmed.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let release: String = trimmed
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let mut parts = [0u64; 3];
     for (index, part) in release.trim_end_matches('.').split('.').enumerate() {
         if index >= 3 {
@@ -478,9 +578,15 @@ mod tests {
     fn default_exclude_only_without_subdirectory() {
         let plain = Settings::default();
         assert_eq!(plain.base_exclude().len(), DEFAULT_EXCLUDE.len());
-        let nested = Settings { subdirectory: "template".into(), ..Settings::default() };
+        let nested = Settings {
+            subdirectory: "template".into(),
+            ..Settings::default()
+        };
         assert!(nested.base_exclude().is_empty());
-        let custom = Settings { exclude: Some(vec!["x".into()]), ..Settings::default() };
+        let custom = Settings {
+            exclude: Some(vec!["x".into()]),
+            ..Settings::default()
+        };
         assert_eq!(custom.base_exclude(), vec!["x".to_string()]);
     }
 

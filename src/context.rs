@@ -65,12 +65,23 @@ pub struct RunFacts {
 
 impl RunFacts {
     fn copier_conf(&self, answers_file: &str) -> minijinja::Value {
-        let data: Map = self.data.iter().map(|(key, value)| (Value::from(key.as_str()), value.clone())).collect();
+        let data: Map = self
+            .data
+            .iter()
+            .map(|(key, value)| (Value::from(key.as_str()), value.clone()))
+            .collect();
         let settings = Map::from([
             (Value::from("defaults"), Value::Map(Map::new())),
             (Value::from("trust"), Value::List(Vec::new())),
         ]);
-        let strings = |items: &[String]| Value::List(items.iter().map(|item| Value::from(item.as_str())).collect());
+        let strings = |items: &[String]| {
+            Value::List(
+                items
+                    .iter()
+                    .map(|item| Value::from(item.as_str()))
+                    .collect(),
+            )
+        };
         let optional = |item: &Option<String>| item.as_deref().map_or(Value::Null, Value::from);
         let entries: Vec<(&str, minijinja::Value)> = vec![
             ("src_path", path_object(&self.src_path.to_string_lossy())),
@@ -81,23 +92,40 @@ impl RunFacts {
             ("data", to_jinja(&Value::Map(data))),
             ("settings", to_jinja(&Value::Map(settings))),
             ("exclude", to_jinja(&strings(&self.exclude))),
-            ("use_prereleases", to_jinja(&Value::Bool(self.use_prereleases))),
+            (
+                "use_prereleases",
+                to_jinja(&Value::Bool(self.use_prereleases)),
+            ),
             ("skip_if_exists", to_jinja(&strings(&self.skip_if_exists))),
-            ("cleanup_on_error", to_jinja(&Value::Bool(self.cleanup_on_error))),
+            (
+                "cleanup_on_error",
+                to_jinja(&Value::Bool(self.cleanup_on_error)),
+            ),
             ("defaults", to_jinja(&Value::Bool(self.defaults))),
             ("user_defaults", to_jinja(&Value::Map(Map::new()))),
             ("overwrite", to_jinja(&Value::Bool(self.overwrite))),
             ("pretend", to_jinja(&Value::Bool(self.pretend))),
             ("quiet", to_jinja(&Value::Bool(self.quiet))),
             ("conflict", to_jinja(&optional(&self.conflict))),
-            ("context_lines", to_jinja(&self.context_lines.map_or(Value::Null, |lines| Value::Int(i128::from(lines))))),
+            (
+                "context_lines",
+                to_jinja(
+                    &self
+                        .context_lines
+                        .map_or(Value::Null, |lines| Value::Int(i128::from(lines))),
+                ),
+            ),
             ("unsafe", to_jinja(&Value::Bool(self.trust))),
             ("skip_answered", to_jinja(&Value::Bool(self.skip_answered))),
             ("skip_tasks", to_jinja(&Value::Bool(self.skip_tasks))),
             ("sep", to_jinja(&Value::from("/"))),
             ("os", to_jinja(&Value::from(operating_system()))),
         ];
-        minijinja::Value::from_iter(entries.into_iter().map(|(key, value)| (key.to_string(), value)))
+        minijinja::Value::from_iter(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.to_string(), value)),
+        )
     }
 }
 
@@ -125,15 +153,28 @@ impl ContextBuilder<'_> {
 
     /// As `build`, with `_copier_conf.answers_file` set to `answers_file`
     /// (Copier blanks it while rendering the answers file path itself).
-    pub fn build_with_answers_file(&self, answers: &Answers, phase: Phase, answers_file: &str) -> Result<Context> {
+    pub fn build_with_answers_file(
+        &self,
+        answers: &Answers,
+        phase: Phase,
+        answers_file: &str,
+    ) -> Result<Context> {
         let mut context = Context::default();
         for (key, value) in answers.combined() {
             context.insert(&key, &value);
         }
-        let remembered: Map = (self.remembered)(answers).into_iter().map(|(key, value)| (Value::Str(key), value)).collect();
+        let remembered: Map = (self.remembered)(answers)
+            .into_iter()
+            .map(|(key, value)| (Value::Str(key), value))
+            .collect();
         context.insert("_copier_answers", &Value::Map(remembered));
         context.insert_object("_copier_conf", self.facts.copier_conf(answers_file));
-        let folder_name = self.facts.dst_absolute.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder_name = self
+            .facts
+            .dst_absolute
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
         context.insert("_folder_name", &Value::Str(folder_name));
         context.insert("_copier_python", &Value::Str(python_path()));
         context.insert("_copier_phase", &Value::from(phase.name()));
@@ -155,7 +196,9 @@ impl ContextBuilder<'_> {
             let path = self
                 .renderer
                 .render_str(path_template, context)
-                .with_context(|| format!("failed to render the `_external_data` path of `{name}`"))?;
+                .with_context(|| {
+                    format!("failed to render the `_external_data` path of `{name}`")
+                })?;
             let value = load_external_file(&self.facts.dst_absolute, &path, self.facts.trust)
                 .with_context(|| format!("failed to load `_external_data.{name}` from `{path}`"))?;
             loaded.insert(Value::from(name.as_str()), value);
@@ -167,10 +210,14 @@ impl ContextBuilder<'_> {
 fn load_external_file(root: &Path, relative: &str, trust: bool) -> Result<Value> {
     let path = root.join(relative);
     if !trust && !stays_inside(root, &path) {
-        bail!("`{relative}` is outside the destination\nhint: pass `--trust` if you trust this template");
+        bail!(
+            "`{relative}` is outside the destination\nhint: pass `--trust` if you trust this template"
+        );
     }
     match std::fs::read_to_string(&path) {
-        Ok(text) => crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("{relative}: {error}")),
+        Ok(text) => {
+            crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("{relative}: {error}"))
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             tracing::warn!("external data file `{relative}` not found; using an empty mapping");
             Ok(Value::Map(Map::new()))

@@ -38,18 +38,37 @@ impl Template {
         let tree = Arc::new(tree);
         let config = config::load(&tree)?;
         let envops_file = config.file.clone().unwrap_or_else(|| "copier.yml".into());
-        let options = EnvOptions::from_envops(&config.settings.envops)
-            .map_err(|message| anyhow::anyhow!("invalid `_envops` in `{envops_file}`: {message}"))?;
+        let options = EnvOptions::from_envops(&config.settings.envops).map_err(|message| {
+            anyhow::anyhow!("invalid `_envops` in `{envops_file}`: {message}")
+        })?;
         let loader: Arc<dyn TemplateLoader> = Arc::new(TreeLoader { tree: tree.clone() });
-        let renderer = Renderer::new(&options, loader).context("failed to set up the template environment")?;
-        let listed: HashSet<&str> = config.settings.secret_questions.iter().map(String::as_str).collect();
+        let renderer =
+            Renderer::new(&options, loader).context("failed to set up the template environment")?;
+        let listed: HashSet<&str> = config
+            .settings
+            .secret_questions
+            .iter()
+            .map(String::as_str)
+            .collect();
         let questions = config
             .questions
             .iter()
-            .map(|(name, attributes)| Question::new(name, attributes, listed.contains(name.as_str())))
+            .map(|(name, attributes)| {
+                Question::new(name, attributes, listed.contains(name.as_str()))
+            })
             .collect::<Result<Vec<_>>>()?;
-        let secret_names = questions.iter().filter(|question| question.is_secret()).map(|question| question.name.clone()).collect();
-        Ok(Template { tree, config, renderer, questions, secret_names })
+        let secret_names = questions
+            .iter()
+            .filter(|question| question.is_secret())
+            .map(|question| question.name.clone())
+            .collect();
+        Ok(Template {
+            tree,
+            config,
+            renderer,
+            questions,
+            secret_names,
+        })
     }
 
     /// The features that need `--trust`, sorted, as Copier lists them.
@@ -100,7 +119,10 @@ struct TreeLoader {
 
 impl TemplateLoader for TreeLoader {
     fn load(&self, name: &str) -> Result<Option<String>, String> {
-        let bytes = self.tree.read_file(name).map_err(|error| format!("{error:#}"))?;
+        let bytes = self
+            .tree
+            .read_file(name)
+            .map_err(|error| format!("{error:#}"))?;
         match bytes {
             None => Ok(None),
             Some(bytes) => String::from_utf8(bytes.to_vec())
@@ -115,7 +137,11 @@ pub fn reject_unsafe(features: &[&str]) -> Result<()> {
     if features.is_empty() {
         return Ok(());
     }
-    let noun = if features.len() == 1 { "feature" } else { "features" };
+    let noun = if features.len() == 1 {
+        "feature"
+    } else {
+        "features"
+    };
     Err(ExitCode::new(
         ExitCode::UNSAFE,
         format!(
@@ -148,20 +174,36 @@ pub struct Worker {
     pub facts: RunFacts,
     pub answers: Answers,
     pub operation: Operation,
+    /// `defaults` of the user settings file, which replace template defaults.
+    pub settings_defaults: IndexMap<String, Value>,
 }
 
 impl Worker {
     pub fn new(template: Template, facts: RunFacts, operation: Operation) -> Self {
         let mut answers = Answers::default();
         if let Some(revision) = &template.tree.revision {
-            answers.metadata.insert("_commit".into(), Value::from(revision.describe.as_str()));
+            answers
+                .metadata
+                .insert("_commit".into(), Value::from(revision.describe.as_str()));
         }
-        answers.metadata.insert("_src_path".into(), Value::from(template.tree.src_path.as_str()));
-        Worker { template, facts, answers, operation }
+        answers.metadata.insert(
+            "_src_path".into(),
+            Value::from(template.tree.src_path.as_str()),
+        );
+        Worker {
+            template,
+            facts,
+            answers,
+            operation,
+            settings_defaults: IndexMap::new(),
+        }
     }
 
     fn remember(&self, answers: &Answers) -> IndexMap<String, Value> {
-        answers.to_remember(|key| self.template.is_question(key), |key| self.template.is_secret(key))
+        answers.to_remember(
+            |key| self.template.is_question(key),
+            |key| self.template.is_secret(key),
+        )
     }
 
     fn with_builder<T>(&self, action: impl FnOnce(&ContextBuilder<'_>) -> T) -> T {
@@ -186,7 +228,12 @@ impl Worker {
     }
 
     /// Renders a string from `copier.yml` in `phase`, with extra variables.
-    pub fn render_string(&self, source: &str, phase: Phase, extra: &[(&str, Value)]) -> Result<String> {
+    pub fn render_string(
+        &self,
+        source: &str,
+        phase: Phase,
+        extra: &[(&str, Value)],
+    ) -> Result<String> {
         let mut context = self.context(phase)?;
         for (name, value) in extra {
             context.insert(name, value);
@@ -199,7 +246,14 @@ impl Worker {
         let mut answers = std::mem::take(&mut self.answers);
         let result = self.with_builder(|builder| {
             let source = PromptContexts { builder };
-            answers::resolve(&self.template.questions, &mut answers, options, &self.template.renderer, &source, prompter)
+            answers::resolve(
+                &self.template.questions,
+                &mut answers,
+                options,
+                &self.template.renderer,
+                &source,
+                prompter,
+            )
         });
         self.answers = answers;
         result
@@ -209,15 +263,19 @@ impl Worker {
     /// template's `_answers_file`, rendered with `_copier_conf.answers_file`
     /// blank.
     pub fn answers_relpath(&self, cli_answers_file: Option<&str>) -> Result<String> {
-        let source = cli_answers_file.unwrap_or(self.template.config.settings.answers_file_template());
-        let context = self.with_builder(|builder| builder.build_with_answers_file(&self.answers, Phase::Undefined, ""))?;
+        let source =
+            cli_answers_file.unwrap_or(self.template.config.settings.answers_file_template());
+        let context = self.with_builder(|builder| {
+            builder.build_with_answers_file(&self.answers, Phase::Undefined, "")
+        })?;
         let rendered = self
             .template
             .renderer
             .render_str(source, &context)
             .with_context(|| format!("failed to render the answers file path `{source}`"))?;
-        let normalized = crate::plan::normalize_relative(&rendered)
-            .with_context(|| format!("the answers file path `{rendered}` must stay inside the destination"))?;
+        let normalized = crate::plan::normalize_relative(&rendered).with_context(|| {
+            format!("the answers file path `{rendered}` must stay inside the destination")
+        })?;
         Ok(normalized)
     }
 
@@ -240,16 +298,28 @@ impl ContextSource for PromptContexts<'_, '_> {
 /// Reads the answers recorded in `dst/<answers_file>`: `_src_path`,
 /// `_commit` and every key without a leading underscore. A missing file
 /// gives no answers.
-pub fn read_last_answers(destination: &std::path::Path, answers_file: &str) -> Result<IndexMap<String, Value>> {
+pub fn read_last_answers(
+    destination: &std::path::Path,
+    answers_file: &str,
+) -> Result<IndexMap<String, Value>> {
     let path = destination.join(answers_file);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(error) if matches!(error.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory) => {
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+            ) =>
+        {
             return Ok(IndexMap::new());
         }
-        Err(error) => return Err(error).with_context(|| format!("failed to read answers file `{}`", path.display())),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("failed to read answers file `{}`", path.display()));
+        }
     };
-    let value = crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("invalid answers file `{answers_file}`: {error}"))?;
+    let value = crate::yaml::load(&text)
+        .map_err(|error| anyhow::anyhow!("invalid answers file `{answers_file}`: {error}"))?;
     let mut last = IndexMap::new();
     match value {
         Value::Map(map) => {
@@ -262,7 +332,10 @@ pub fn read_last_answers(destination: &std::path::Path, answers_file: &str) -> R
             }
         }
         Value::Null => {}
-        other => bail!("invalid answers file `{answers_file}`: expected a mapping, found a {}", other.type_name()),
+        other => bail!(
+            "invalid answers file `{answers_file}`: expected a mapping, found a {}",
+            other.type_name()
+        ),
     }
     Ok(last)
 }

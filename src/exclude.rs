@@ -60,7 +60,11 @@ impl PathMatcher {
         }
         let path = path.strip_prefix("./").unwrap_or(path);
         let path = path.strip_prefix('/').unwrap_or(path);
-        self.set.matches(path).iter().last().is_some_and(|index| self.includes[index])
+        self.set
+            .matches(path)
+            .iter()
+            .last()
+            .is_some_and(|index| self.includes[index])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -71,7 +75,11 @@ impl PathMatcher {
 /// Translates one pattern into `(regex, include)`, or `None` for a pattern
 /// that matches nothing (blank, comment, `/`, or an unclosed `[`).
 fn translate(pattern: &str) -> Result<Option<(String, bool)>, PatternError> {
-    let trimmed = if pattern.ends_with("\\ ") { pattern } else { pattern.trim_end() };
+    let trimmed = if pattern.ends_with("\\ ") {
+        pattern
+    } else {
+        pattern.trim_end()
+    };
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
@@ -85,10 +93,15 @@ fn translate(pattern: &str) -> Result<Option<(String, bool)>, PatternError> {
         return Ok(Some((regex.to_string(), include)));
     }
     if segments.is_empty() {
-        return Err(PatternError { pattern: pattern.to_string(), reason: "the pattern is empty".into() });
+        return Err(PatternError {
+            pattern: pattern.to_string(),
+            reason: "the pattern is empty".into(),
+        });
     }
-    let regex = translate_segments(&segments)
-        .map_err(|reason| PatternError { pattern: pattern.to_string(), reason })?;
+    let regex = translate_segments(&segments).map_err(|reason| PatternError {
+        pattern: pattern.to_string(),
+        reason,
+    })?;
     Ok(Some((regex, include)))
 }
 
@@ -98,7 +111,9 @@ fn translate(pattern: &str) -> Result<Option<(String, bool)>, PatternError> {
 fn normalize_segments(is_dir_pattern: bool, segments: &mut Vec<&str>) -> Option<&'static str> {
     if segments.first() == Some(&"") {
         segments.remove(0);
-    } else if (segments.len() == 1 || (segments.len() == 2 && segments[1].is_empty())) && segments[0] != "**" {
+    } else if (segments.len() == 1 || (segments.len() == 2 && segments[1].is_empty()))
+        && segments[0] != "**"
+    {
         segments.insert(0, "**");
     }
     if segments.is_empty() {
@@ -233,9 +248,34 @@ mod tests {
     use super::*;
 
     const PATHS: &[&str] = &[
-        "foo", "foo/bar", "x/foo", "x/foo/y", "foo.txt", "a/b", "a/x/y/b", "b", "a.txt", "d/a.txt",
-        ".txt", "doc/a.md", "doc/x/a.md", "copier.yml", "cx", "#x", "abc", "bb", "ab", "b[", "x",
-        "y/x", "x/y", "foo/y/z", "m.pyc", "s/~tmp", " lead", "trail",
+        "foo",
+        "foo/bar",
+        "x/foo",
+        "x/foo/y",
+        "foo.txt",
+        "a/b",
+        "a/x/y/b",
+        "b",
+        "a.txt",
+        "d/a.txt",
+        ".txt",
+        "doc/a.md",
+        "doc/x/a.md",
+        "copier.yml",
+        "cx",
+        "#x",
+        "abc",
+        "bb",
+        "ab",
+        "b[",
+        "x",
+        "y/x",
+        "x/y",
+        "foo/y/z",
+        "m.pyc",
+        "s/~tmp",
+        " lead",
+        "trail",
     ];
 
     /// Each pattern with the paths of `PATHS` it matches, as recorded from
@@ -252,8 +292,18 @@ mod tests {
         (
             "**/",
             &[
-                "foo/bar", "x/foo", "x/foo/y", "a/b", "a/x/y/b", "d/a.txt", "doc/a.md", "doc/x/a.md",
-                "y/x", "x/y", "foo/y/z", "s/~tmp",
+                "foo/bar",
+                "x/foo",
+                "x/foo/y",
+                "a/b",
+                "a/x/y/b",
+                "d/a.txt",
+                "doc/a.md",
+                "doc/x/a.md",
+                "y/x",
+                "x/y",
+                "foo/y/z",
+                "s/~tmp",
             ],
         ),
         ("doc/*.md", &["doc/a.md"]),
@@ -262,7 +312,18 @@ mod tests {
         ("a?c", &["abc"]),
         ("[!a]b", &["bb"]),
         ("b[", &["b["]),
-        ("**/x", &["x/foo", "x/foo/y", "a/x/y/b", "doc/x/a.md", "x", "y/x", "x/y"]),
+        (
+            "**/x",
+            &[
+                "x/foo",
+                "x/foo/y",
+                "a/x/y/b",
+                "doc/x/a.md",
+                "x",
+                "y/x",
+                "x/y",
+            ],
+        ),
         ("x/**/", &["x/foo", "x/foo/y", "x/y"]),
         ("foo/*", &["foo/bar"]),
         ("*.py[co]", &["m.pyc"]),
@@ -275,7 +336,11 @@ mod tests {
     fn patterns_match_as_pathspec() {
         for (pattern, expected) in RECORDED {
             let matcher = PathMatcher::new([pattern]).unwrap();
-            let matched: Vec<&str> = PATHS.iter().copied().filter(|path| matcher.is_match(path)).collect();
+            let matched: Vec<&str> = PATHS
+                .iter()
+                .copied()
+                .filter(|path| matcher.is_match(path))
+                .collect();
             assert_eq!(&matched, expected, "pattern {pattern:?}");
         }
     }
@@ -284,7 +349,10 @@ mod tests {
     fn star_and_double_star_match_everything() {
         for pattern in ["*", "**"] {
             let matcher = PathMatcher::new([pattern]).unwrap();
-            assert!(PATHS.iter().all(|path| matcher.is_match(path)), "pattern {pattern:?}");
+            assert!(
+                PATHS.iter().all(|path| matcher.is_match(path)),
+                "pattern {pattern:?}"
+            );
         }
     }
 

@@ -24,5 +24,6 @@ pub mod question;
 pub mod scaffold;
 pub mod source;
 pub mod tasks;
+pub mod user_settings;
 pub mod value;
 pub mod yaml;

@@ -92,20 +92,32 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan> {
                 continue;
             }
             let kind = render_entry(input, item, &extra)?;
-            plan.entries.push(PlannedEntry { destination, source: item.path.clone(), kind });
+            plan.entries.push(PlannedEntry {
+                destination,
+                source: item.path.clone(),
+                kind,
+            });
         }
     }
     Ok(plan)
 }
 
 fn relative_to_root<'p>(path: &'p str, copy_root: &str) -> &'p str {
-    if copy_root.is_empty() { path } else { &path[copy_root.len() + 1..] }
+    if copy_root.is_empty() {
+        path
+    } else {
+        &path[copy_root.len() + 1..]
+    }
 }
 
 /// Lists the entries below the copy root in tree order.
 fn walk(input: &PlanInput<'_>) -> Result<Vec<WalkItem>> {
     let tree = input.tree;
-    let prefix = if input.copy_root.is_empty() { String::new() } else { format!("{}/", input.copy_root) };
+    let prefix = if input.copy_root.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", input.copy_root)
+    };
     let mut items = Vec::new();
     for entry in &tree.entries {
         if !entry.path.starts_with(&prefix) || entry.path.len() == prefix.len() {
@@ -113,7 +125,14 @@ fn walk(input: &PlanInput<'_>) -> Result<Vec<WalkItem>> {
         }
         // Children of a linked folder are expanded at the link; skip entries
         // that are reached through a link path already listed.
-        push_walk_item(tree, &entry.path, &entry.path, input.settings.preserve_symlinks, 0, &mut items)?;
+        push_walk_item(
+            tree,
+            &entry.path,
+            &entry.path,
+            input.settings.preserve_symlinks,
+            0,
+            &mut items,
+        )?;
     }
     Ok(items)
 }
@@ -126,27 +145,50 @@ fn push_walk_item(
     depth: usize,
     items: &mut Vec<WalkItem>,
 ) -> Result<()> {
-    let entry = tree.get(entry_path).ok_or_else(|| anyhow!("template entry `{entry_path}` disappeared"))?;
+    let entry = tree
+        .get(entry_path)
+        .ok_or_else(|| anyhow!("template entry `{entry_path}` disappeared"))?;
     match &entry.kind {
-        EntryKind::Dir => items.push(WalkItem { path: seen_path.to_string(), kind: WalkKind::Dir }),
-        EntryKind::File { .. } => {
-            items.push(WalkItem { path: seen_path.to_string(), kind: WalkKind::File { real: entry_path.to_string() } })
-        }
-        EntryKind::Symlink { target } if preserve_symlinks => {
-            items.push(WalkItem { path: seen_path.to_string(), kind: WalkKind::Link { target: target.clone() } })
-        }
+        EntryKind::Dir => items.push(WalkItem {
+            path: seen_path.to_string(),
+            kind: WalkKind::Dir,
+        }),
+        EntryKind::File { .. } => items.push(WalkItem {
+            path: seen_path.to_string(),
+            kind: WalkKind::File {
+                real: entry_path.to_string(),
+            },
+        }),
+        EntryKind::Symlink { target } if preserve_symlinks => items.push(WalkItem {
+            path: seen_path.to_string(),
+            kind: WalkKind::Link {
+                target: target.clone(),
+            },
+        }),
         EntryKind::Symlink { .. } => {
             if depth > MAX_LINK_DEPTH {
                 bail!("symlink `{seen_path}` is part of a loop");
             }
             let resolved = tree
                 .resolve(entry_path)
-                .map_err(|_| anyhow!("symlink `{seen_path}` leads outside the template; copying it is forbidden"))?
-                .ok_or_else(|| anyhow!("symlink `{seen_path}` in the template points to nothing"))?;
-            let target_kind = &tree.get(&resolved).expect("resolve returns existing entries").kind;
+                .map_err(|_| {
+                    anyhow!(
+                        "symlink `{seen_path}` leads outside the template; copying it is forbidden"
+                    )
+                })?
+                .ok_or_else(|| {
+                    anyhow!("symlink `{seen_path}` in the template points to nothing")
+                })?;
+            let target_kind = &tree
+                .get(&resolved)
+                .expect("resolve returns existing entries")
+                .kind;
             match target_kind {
                 EntryKind::Dir => {
-                    items.push(WalkItem { path: seen_path.to_string(), kind: WalkKind::Dir });
+                    items.push(WalkItem {
+                        path: seen_path.to_string(),
+                        kind: WalkKind::Dir,
+                    });
                     let children: Vec<String> = tree
                         .entries
                         .iter()
@@ -156,10 +198,20 @@ fn push_walk_item(
                     for child in children {
                         let name = &child[resolved.len() + 1..];
                         let seen_child = format!("{seen_path}/{name}");
-                        expand_subtree(tree, &seen_child, &child, preserve_symlinks, depth + 1, items)?;
+                        expand_subtree(
+                            tree,
+                            &seen_child,
+                            &child,
+                            preserve_symlinks,
+                            depth + 1,
+                            items,
+                        )?;
                     }
                 }
-                _ => items.push(WalkItem { path: seen_path.to_string(), kind: WalkKind::File { real: resolved } }),
+                _ => items.push(WalkItem {
+                    path: seen_path.to_string(),
+                    kind: WalkKind::File { real: resolved },
+                }),
             }
         }
     }
@@ -177,12 +229,26 @@ fn expand_subtree(
     items: &mut Vec<WalkItem>,
 ) -> Result<()> {
     push_walk_item(tree, seen_path, entry_path, preserve_symlinks, depth, items)?;
-    if matches!(tree.get(entry_path).map(|entry| &entry.kind), Some(EntryKind::Dir)) {
-        let children: Vec<String> =
-            tree.entries.iter().filter(|child| is_direct_child(entry_path, &child.path)).map(|child| child.path.clone()).collect();
+    if matches!(
+        tree.get(entry_path).map(|entry| &entry.kind),
+        Some(EntryKind::Dir)
+    ) {
+        let children: Vec<String> = tree
+            .entries
+            .iter()
+            .filter(|child| is_direct_child(entry_path, &child.path))
+            .map(|child| child.path.clone())
+            .collect();
         for child in children {
             let name = &child[entry_path.len() + 1..];
-            expand_subtree(tree, &format!("{seen_path}/{name}"), &child, preserve_symlinks, depth, items)?;
+            expand_subtree(
+                tree,
+                &format!("{seen_path}/{name}"),
+                &child,
+                preserve_symlinks,
+                depth,
+                items,
+            )?;
         }
     }
     Ok(())
@@ -215,7 +281,10 @@ pub fn drop_last_extension(path: &str) -> String {
 /// Renders the destination paths of one template path: none when a
 /// component renders empty, several when a component holds a
 /// `{% yield %}` tag. Each comes with the variables the tag bound.
-fn render_destinations(input: &PlanInput<'_>, relative: &str) -> Result<Vec<(String, Vec<(String, Value)>)>> {
+fn render_destinations(
+    input: &PlanInput<'_>,
+    relative: &str,
+) -> Result<Vec<(String, Vec<(String, Value)>)>> {
     let suffix = input.settings.templates_suffix.as_str();
     let name = relative.rsplit('/').next().unwrap_or(relative);
     let is_template = name.ends_with(suffix);
@@ -227,15 +296,30 @@ fn render_destinations(input: &PlanInput<'_>, relative: &str) -> Result<Vec<(Str
             return Ok(Vec::new());
         }
     }
-    let stripped = if !suffix.is_empty() && is_template { drop_last_extension(relative) } else { relative.to_string() };
+    let stripped = if !suffix.is_empty() && is_template {
+        drop_last_extension(relative)
+    } else {
+        relative.to_string()
+    };
     let parts: Vec<&str> = stripped.split('/').collect();
     let mut results = Vec::new();
-    render_parts(input, &parts, &mut Vec::new(), &mut Vec::new(), is_template, &mut results)?;
+    render_parts(
+        input,
+        &parts,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        is_template,
+        &mut results,
+    )?;
     Ok(results)
 }
 
 fn join_root(copy_root: &str, relative: &str) -> String {
-    if copy_root.is_empty() { relative.to_string() } else { format!("{copy_root}/{relative}") }
+    if copy_root.is_empty() {
+        relative.to_string()
+    } else {
+        format!("{copy_root}/{relative}")
+    }
 }
 
 fn render_parts(
@@ -277,19 +361,34 @@ fn render_parts(
     Ok(())
 }
 
-fn render_component(input: &PlanInput<'_>, part: &str, extra: &[(String, Value)]) -> Result<Vec<crate::jinja::RenderedComponent>> {
-    if !input.delimiters.iter().any(|delimiter| part.contains(delimiter.as_str())) {
+fn render_component(
+    input: &PlanInput<'_>,
+    part: &str,
+    extra: &[(String, Value)],
+) -> Result<Vec<crate::jinja::RenderedComponent>> {
+    if !input
+        .delimiters
+        .iter()
+        .any(|delimiter| part.contains(delimiter.as_str()))
+    {
         return Ok(vec![(part.to_string(), Vec::new())]);
     }
     let mut context = input.context.clone();
     for (name, value) in extra {
         context.insert(name, value);
     }
-    input.renderer.render_path_component(part, &context).map_err(|error| anyhow!("failed to render template path `{part}`: {error}"))
+    input
+        .renderer
+        .render_path_component(part, &context)
+        .map_err(|error| anyhow!("failed to render template path `{part}`: {error}"))
 }
 
 /// Renders or copies the bytes of one entry.
-fn render_entry(input: &PlanInput<'_>, item: &WalkItem, extra: &[(String, Value)]) -> Result<PlannedKind> {
+fn render_entry(
+    input: &PlanInput<'_>,
+    item: &WalkItem,
+    extra: &[(String, Value)],
+) -> Result<PlannedKind> {
     match &item.kind {
         WalkKind::Dir => Ok(PlannedKind::Dir),
         WalkKind::Link { target } => {
@@ -297,17 +396,29 @@ fn render_entry(input: &PlanInput<'_>, item: &WalkItem, extra: &[(String, Value)
             let name = item.path.rsplit('/').next().unwrap_or(&item.path);
             let target = if name.ends_with(suffix.as_str()) {
                 let context = context_with(input.context, extra);
-                input.renderer.render_str(target, &context).with_context(|| format!("failed to render the target of symlink `{}`", item.path))?
+                input
+                    .renderer
+                    .render_str(target, &context)
+                    .with_context(|| {
+                        format!("failed to render the target of symlink `{}`", item.path)
+                    })?
             } else {
                 target.clone()
             };
             Ok(PlannedKind::Symlink { target })
         }
         WalkKind::File { real } => {
-            let EntryKind::File { contents, mode } = &input.tree.get(real).expect("walk lists existing entries").kind else {
+            let EntryKind::File { contents, mode } = &input
+                .tree
+                .get(real)
+                .expect("walk lists existing entries")
+                .kind
+            else {
                 unreachable!("walk resolves files to file entries")
             };
-            let bytes = contents.read().with_context(|| format!("failed to read template file `{}`", item.path))?;
+            let bytes = contents
+                .read()
+                .with_context(|| format!("failed to read template file `{}`", item.path))?;
             let suffix = &input.settings.templates_suffix;
             let name = item.path.rsplit('/').next().unwrap_or(&item.path);
             let bytes = if name.ends_with(suffix.as_str()) {
@@ -320,20 +431,34 @@ fn render_entry(input: &PlanInput<'_>, item: &WalkItem, extra: &[(String, Value)
     }
 }
 
-fn render_file(input: &PlanInput<'_>, path: &str, bytes: &[u8], extra: &[(String, Value)]) -> Result<Vec<u8>> {
+fn render_file(
+    input: &PlanInput<'_>,
+    path: &str,
+    bytes: &[u8],
+    extra: &[(String, Value)],
+) -> Result<Vec<u8>> {
     if std::str::from_utf8(bytes).is_err() {
         if input.settings.templates_suffix.is_empty() {
             return Ok(bytes.to_vec());
         }
-        bail!("template file `{path}` is not valid UTF-8\nhint: binary files must not carry the `{}` suffix", input.settings.templates_suffix);
+        bail!(
+            "template file `{path}` is not valid UTF-8\nhint: binary files must not carry the `{}` suffix",
+            input.settings.templates_suffix
+        );
     }
     let context = context_with(input.context, extra);
-    let rendered = input.renderer.render_file(path, &context).map_err(|error| render_error(path, error))?;
+    let rendered = input
+        .renderer
+        .render_file(path, &context)
+        .map_err(|error| render_error(path, error))?;
     Ok(rendered.into_bytes())
 }
 
 fn render_error(path: &str, error: crate::jinja::RenderError) -> anyhow::Error {
-    let line = error.line.map(|line| format!(" at line {line}")).unwrap_or_default();
+    let line = error
+        .line
+        .map(|line| format!(" at line {line}"))
+        .unwrap_or_default();
     let template = error.template.clone().unwrap_or_else(|| path.to_string());
     let mut message = format!("failed to render `{template}`{line}: {}", error.message);
     if let Some(detail) = &error.detail {

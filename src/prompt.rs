@@ -22,12 +22,18 @@ pub struct TerminalPrompter {
 
 impl Default for TerminalPrompter {
     fn default() -> Self {
-        TerminalPrompter { theme: ColorfulTheme::default() }
+        TerminalPrompter {
+            theme: ColorfulTheme::default(),
+        }
     }
 }
 
 impl Prompter for TerminalPrompter {
-    fn prompt(&mut self, request: &PromptRequest<'_>, check: &mut dyn FnMut(Value) -> Result<Value, String>) -> Result<Value> {
+    fn prompt(
+        &mut self,
+        request: &PromptRequest<'_>,
+        check: &mut dyn FnMut(Value) -> Result<Value, String>,
+    ) -> Result<Value> {
         loop {
             let raw = self.read(request)?;
             match check(raw) {
@@ -46,11 +52,17 @@ impl TerminalPrompter {
         }
         if request.answer_type == AnswerType::Bool {
             let default = request.default.as_ref().is_some_and(Value::is_truthy);
-            let answer = Confirm::with_theme(&self.theme).with_prompt(message).default(default).interact().map_err(stopped)?;
+            let answer = Confirm::with_theme(&self.theme)
+                .with_prompt(message)
+                .default(default)
+                .interact()
+                .map_err(stopped)?;
             return Ok(Value::Bool(answer));
         }
         if request.secret {
-            let mut password = Password::with_theme(&self.theme).with_prompt(message).allow_empty_password(true);
+            let mut password = Password::with_theme(&self.theme)
+                .with_prompt(message)
+                .allow_empty_password(true);
             if request.default.is_some() {
                 password = password.report(false);
             }
@@ -62,7 +74,9 @@ impl TerminalPrompter {
             }
             return Ok(Value::Str(answer));
         }
-        let mut input = Input::<String>::with_theme(&self.theme).with_prompt(message).allow_empty(true);
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(message)
+            .allow_empty(true);
         if let Some(default) = &request.default {
             input = input.default(default_text(default, request.answer_type));
         }
@@ -74,7 +88,13 @@ impl TerminalPrompter {
         let labels: Vec<String> = request
             .choices
             .iter()
-            .map(|choice| if choice.disabled.is_empty() { choice.label.clone() } else { format!("{} ({})", choice.label, choice.disabled) })
+            .map(|choice| {
+                if choice.disabled.is_empty() {
+                    choice.label.clone()
+                } else {
+                    format!("{} ({})", choice.label, choice.disabled)
+                }
+            })
             .collect();
         if request.multiselect {
             let selected: Vec<bool> = request
@@ -91,14 +111,29 @@ impl TerminalPrompter {
                 .defaults(&selected)
                 .interact()
                 .map_err(stopped)?;
-            return Ok(Value::List(picked.into_iter().map(|index| request.choices[index].value.clone()).collect()));
+            return Ok(Value::List(
+                picked
+                    .into_iter()
+                    .map(|index| request.choices[index].value.clone())
+                    .collect(),
+            ));
         }
         let default_index = request
             .default
             .as_ref()
-            .and_then(|default| request.choices.iter().position(|choice| &choice.value == default))
+            .and_then(|default| {
+                request
+                    .choices
+                    .iter()
+                    .position(|choice| &choice.value == default)
+            })
             .unwrap_or(0);
-        let picked = Select::with_theme(&self.theme).with_prompt(message).items(&labels).default(default_index).interact().map_err(stopped)?;
+        let picked = Select::with_theme(&self.theme)
+            .with_prompt(message)
+            .items(&labels)
+            .default(default_index)
+            .interact()
+            .map_err(stopped)?;
         Ok(request.choices[picked].value.clone())
     }
 }
@@ -109,8 +144,14 @@ fn default_text(default: &Value, answer_type: AnswerType) -> String {
     match (answer_type, default) {
         (_, Value::Null) => String::new(),
         (AnswerType::Json | AnswerType::Yaml, Value::List(_) | Value::Map(_)) => {
-            let options = crate::yaml::DumpOptions { flow_style: crate::yaml::FlowStyle::Flow, width: usize::MAX / 2, ..crate::yaml::DumpOptions::to_yaml() };
-            crate::yaml::dump(default, &options).map(|text| text.trim().to_string()).unwrap_or_else(|_| python_str(default))
+            let options = crate::yaml::DumpOptions {
+                flow_style: crate::yaml::FlowStyle::Flow,
+                width: usize::MAX / 2,
+                ..crate::yaml::DumpOptions::to_yaml()
+            };
+            crate::yaml::dump(default, &options)
+                .map(|text| text.trim().to_string())
+                .unwrap_or_else(|_| python_str(default))
         }
         _ => python_str(default),
     }
@@ -118,8 +159,12 @@ fn default_text(default: &Value, answer_type: AnswerType) -> String {
 
 fn stopped(error: dialoguer::Error) -> anyhow::Error {
     match error {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => anyhow::anyhow!("execution stopped by user"),
-        dialoguer::Error::IO(io) => anyhow::anyhow!("failed to read the answer from the terminal: {io}"),
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            anyhow::anyhow!("execution stopped by user")
+        }
+        dialoguer::Error::IO(io) => {
+            anyhow::anyhow!("failed to read the answer from the terminal: {io}")
+        }
     }
 }
 

@@ -88,10 +88,19 @@ impl Question {
         }
         let type_source = match attributes.get(&Value::from("type")) {
             Some(Value::Str(text)) if !text.is_empty() => Value::Str(text.clone()),
-            Some(Value::Null | Value::Str(_)) | None => Value::from(inferred_type(attributes.get(&Value::from("default")))),
-            Some(other) => bail!("question `{name}`: `type` must be a string, found {}", python_repr(other)),
+            Some(Value::Null | Value::Str(_)) | None => {
+                Value::from(inferred_type(attributes.get(&Value::from("default"))))
+            }
+            Some(other) => bail!(
+                "question `{name}`: `type` must be a string, found {}",
+                python_repr(other)
+            ),
         };
-        let question = Question { name: name.to_string(), attributes, type_source };
+        let question = Question {
+            name: name.to_string(),
+            attributes,
+            type_source,
+        };
         if question.is_secret() && question.raw_default().is_none() {
             bail!("question `{name}` is secret and needs a default value");
         }
@@ -130,9 +139,11 @@ impl Question {
                     .map_err(|error| anyhow!("question `{}`: {}", self.name, error))?;
                 Ok(Value::Str(rendered))
             }
-            Value::List(items) => {
-                items.iter().map(|item| self.render_value(item, scope)).collect::<Result<_>>().map(Value::List)
-            }
+            Value::List(items) => items
+                .iter()
+                .map(|item| self.render_value(item, scope))
+                .collect::<Result<_>>()
+                .map(Value::List),
             other => Ok(other.clone()),
         }
     }
@@ -199,23 +210,33 @@ impl Question {
         let raw = match raw {
             Value::Str(source) => {
                 let rendered = python_str(&self.render_value(&Value::Str(source.clone()), scope)?);
-                crate::yaml::load(&rendered)
-                    .map_err(|error| anyhow!("question `{}`: invalid choices: {error}", self.name))?
+                crate::yaml::load(&rendered).map_err(|error| {
+                    anyhow!("question `{}`: invalid choices: {error}", self.name)
+                })?
             }
             other => other.clone(),
         };
         let pairs: Vec<(Value, Value, bool)> = match raw {
-            Value::Map(map) => map.into_iter().map(|(label, value)| (label, value, true)).collect(),
+            Value::Map(map) => map
+                .into_iter()
+                .map(|(label, value)| (label, value, true))
+                .collect(),
             Value::List(items) => items
                 .into_iter()
                 .map(|item| match item {
-                    Value::List(pair) if pair.len() == 2 => (pair[0].clone(), pair[1].clone(), true),
+                    Value::List(pair) if pair.len() == 2 => {
+                        (pair[0].clone(), pair[1].clone(), true)
+                    }
                     Value::List(other) => (Value::List(other.clone()), Value::List(other), false),
                     other => (other.clone(), other, false),
                 })
                 .collect(),
             Value::Null => Vec::new(),
-            other => bail!("question `{}`: `choices` must be a list or a mapping, found {}", self.name, python_repr(&other)),
+            other => bail!(
+                "question `{}`: `choices` must be a list or a mapping, found {}",
+                self.name,
+                python_repr(&other)
+            ),
         };
         let answer_type = self.answer_type(scope)?;
         let mut choices = Vec::new();
@@ -227,18 +248,28 @@ impl Question {
         Ok(choices)
     }
 
-    fn build_choice(&self, label: Value, value: Value, is_pair: bool, scope: &Scope<'_>) -> Result<Choice> {
+    fn build_choice(
+        &self,
+        label: Value,
+        value: Value,
+        is_pair: bool,
+        scope: &Scope<'_>,
+    ) -> Result<Choice> {
         let label = python_str(&self.render_value(&label, scope)?);
         let (value, disabled) = match value {
             Value::Map(spec) if is_pair => {
-                let inner = spec
-                    .get(&Value::from("value"))
-                    .cloned()
-                    .ok_or_else(|| anyhow!("question `{}`: choice `{label}` needs a `value`", self.name))?;
+                let inner = spec.get(&Value::from("value")).cloned().ok_or_else(|| {
+                    anyhow!("question `{}`: choice `{label}` needs a `value`", self.name)
+                })?;
                 let disabled = match spec.get(&Value::from("validator")) {
                     None => String::new(),
-                    Some(Value::Str(source)) => python_str(&self.render_value(&Value::Str(source.clone()), scope)?),
-                    Some(_) => bail!("question `{}`: the validator of choice `{label}` must be a string", self.name),
+                    Some(Value::Str(source)) => {
+                        python_str(&self.render_value(&Value::Str(source.clone()), scope)?)
+                    }
+                    Some(_) => bail!(
+                        "question `{}`: the validator of choice `{label}` must be a string",
+                        self.name
+                    ),
                 };
                 (inner, disabled)
             }
@@ -247,7 +278,11 @@ impl Question {
             other => (other, String::new()),
         };
         let value = self.render_value(&value, scope)?;
-        Ok(Choice { label, value, disabled })
+        Ok(Choice {
+            label,
+            value,
+            disabled,
+        })
     }
 
     /// Casts and checks an answer against the type and the choices.
@@ -258,15 +293,27 @@ impl Question {
         }
         let items = match answer {
             Value::Str(text) => split_yaml_list(text)
-                .with_context(|| format!("question `{}`: not a YAML list: {}", self.name, python_repr(answer)))?
+                .with_context(|| {
+                    format!(
+                        "question `{}`: not a YAML list: {}",
+                        self.name,
+                        python_repr(answer)
+                    )
+                })?
                 .into_iter()
                 .map(Value::Str)
                 .collect(),
             Value::List(items) => items.clone(),
-            other => bail!("question `{}`: a multiselect answer must be a list, found {}", self.name, python_repr(other)),
+            other => bail!(
+                "question `{}`: a multiselect answer must be a list, found {}",
+                self.name,
+                python_repr(other)
+            ),
         };
-        let parsed: Vec<Value> =
-            items.iter().map(|item| self.parse_single(item, answer_type, scope)).collect::<Result<_>>()?;
+        let parsed: Vec<Value> = items
+            .iter()
+            .map(|item| self.parse_single(item, answer_type, scope))
+            .collect::<Result<_>>()?;
         let mut ordered = Vec::new();
         for choice in self.choices(scope)? {
             let value = cast_answer(&self.name, &choice.value, answer_type, false)?;
@@ -277,7 +324,12 @@ impl Question {
         Ok(Value::List(ordered))
     }
 
-    fn parse_single(&self, answer: &Value, answer_type: AnswerType, scope: &Scope<'_>) -> Result<Value> {
+    fn parse_single(
+        &self,
+        answer: &Value,
+        answer_type: AnswerType,
+        scope: &Scope<'_>,
+    ) -> Result<Value> {
         let cast = cast_answer(&self.name, answer, answer_type, self.is_multiselect())?;
         let choices = self.choices(scope)?;
         if choices.is_empty() {
@@ -297,7 +349,11 @@ impl Question {
             }
         }
         let detail = if disabled_reason.is_empty() {
-            format!("{} is not in {}", python_repr(&cast), python_repr(&Value::List(enabled)))
+            format!(
+                "{} is not in {}",
+                python_repr(&cast),
+                python_repr(&Value::List(enabled))
+            )
         } else {
             disabled_reason
         };
@@ -325,13 +381,23 @@ impl Question {
 
     /// Renders the template default. Returns `None` when there is no default
     /// or it renders `{{ UNSET }}`.
-    pub fn rendered_default(&self, user_default: Option<&Value>, scope: &Scope<'_>) -> Result<Option<Value>> {
+    pub fn rendered_default(
+        &self,
+        user_default: Option<&Value>,
+        scope: &Scope<'_>,
+    ) -> Result<Option<Value>> {
         let Some(raw) = user_default.or(self.raw_default()) else {
             return Ok(None);
         };
         let mut context = scope.context.clone();
         context.insert("UNSET", &Value::from(UNSET_MARKER));
-        let rendered = self.render_value(raw, &Scope { renderer: scope.renderer, context: &context })?;
+        let rendered = self.render_value(
+            raw,
+            &Scope {
+                renderer: scope.renderer,
+                context: &context,
+            },
+        )?;
         if contains_unset(&rendered) {
             return Ok(None);
         }
@@ -359,12 +425,25 @@ fn inferred_type(default: Option<&Value>) -> &'static str {
 }
 
 /// Casts an answer to the question type, as Copier's `cast_answer` does.
-pub fn cast_answer(question: &str, answer: &Value, answer_type: AnswerType, multiselect: bool) -> Result<Value> {
-    if matches!(answer, Value::Null) && !matches!(answer_type, AnswerType::Json | AnswerType::Yaml) {
-        bail!("invalid answer `None` to question `{question}` of type `{}`", answer_type.name());
+pub fn cast_answer(
+    question: &str,
+    answer: &Value,
+    answer_type: AnswerType,
+    multiselect: bool,
+) -> Result<Value> {
+    if matches!(answer, Value::Null) && !matches!(answer_type, AnswerType::Json | AnswerType::Yaml)
+    {
+        bail!(
+            "invalid answer `None` to question `{question}` of type `{}`",
+            answer_type.name()
+        );
     }
     if multiselect && let Value::List(items) = answer {
-        return items.iter().map(|item| cast_answer(question, item, answer_type, false)).collect::<Result<_>>().map(Value::List);
+        return items
+            .iter()
+            .map(|item| cast_answer(question, item, answer_type, false))
+            .collect::<Result<_>>()
+            .map(Value::List);
     }
     let cast = match answer_type {
         AnswerType::Str => cast_to_str(answer),
@@ -382,7 +461,11 @@ pub fn cast_answer(question: &str, answer: &Value, answer_type: AnswerType, mult
         },
     };
     cast.with_context(|| {
-        format!("invalid answer {} to question `{question}` of type `{}`", python_repr(answer), answer_type.name())
+        format!(
+            "invalid answer {} to question `{question}` of type `{}`",
+            python_repr(answer),
+            answer_type.name()
+        )
     })
 }
 
@@ -400,10 +483,16 @@ fn python_int(value: &Value) -> Result<Value> {
         Value::Int(_) => Ok(value.clone()),
         Value::Bool(flag) => Ok(Value::Int(i128::from(*flag))),
         Value::Float(number) if number.is_finite() => Ok(Value::Int(number.trunc() as i128)),
-        Value::Str(text) => parse_python_int(text)
-            .map(Value::Int)
-            .ok_or_else(|| anyhow!("invalid literal for int() with base 10: {}", python_repr(value))),
-        other => bail!("int() argument must be a string or a number, not {}", other.type_name()),
+        Value::Str(text) => parse_python_int(text).map(Value::Int).ok_or_else(|| {
+            anyhow!(
+                "invalid literal for int() with base 10: {}",
+                python_repr(value)
+            )
+        }),
+        other => bail!(
+            "int() argument must be a string or a number, not {}",
+            other.type_name()
+        ),
     }
 }
 
@@ -425,7 +514,10 @@ pub fn parse_python_int(text: &str) -> Option<i128> {
 
 /// True for `1`, `1_000`; false for ``, `_1`, `1__0`, `1_`.
 fn valid_digit_groups(digits: &str) -> bool {
-    !digits.is_empty() && digits.split('_').all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()))
+    !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Python's `float(x)`.
@@ -437,7 +529,10 @@ fn python_float(value: &Value) -> Result<Value> {
         Value::Str(text) => parse_python_float(text)
             .map(Value::Float)
             .ok_or_else(|| anyhow!("could not convert string to float: {}", python_repr(value))),
-        other => bail!("float() argument must be a string or a number, not {}", other.type_name()),
+        other => bail!(
+            "float() argument must be a string or a number, not {}",
+            other.type_name()
+        ),
     }
 }
 
@@ -501,7 +596,8 @@ pub fn cast_to_bool(value: &Value) -> bool {
 
 /// Python's `json.loads` into a `Value`, keeping key order.
 pub fn json_to_value(text: &str) -> Result<Value> {
-    let parsed: serde_json::Value = serde_json::from_str(text).with_context(|| format!("invalid JSON {}", python_repr(&Value::from(text))))?;
+    let parsed: serde_json::Value = serde_json::from_str(text)
+        .with_context(|| format!("invalid JSON {}", python_repr(&Value::from(text))))?;
     Ok(from_json(parsed))
 }
 
@@ -518,9 +614,11 @@ fn from_json(value: serde_json::Value) -> Value {
         },
         serde_json::Value::String(text) => Value::Str(text),
         serde_json::Value::Array(items) => Value::List(items.into_iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => {
-            Value::Map(map.into_iter().map(|(key, value)| (Value::Str(key), from_json(value))).collect())
-        }
+        serde_json::Value::Object(map) => Value::Map(
+            map.into_iter()
+                .map(|(key, value)| (Value::Str(key), from_json(value)))
+                .collect(),
+        ),
     }
 }
 
@@ -540,7 +638,10 @@ pub fn split_yaml_list(text: &str) -> Result<Vec<String>> {
     } else {
         bail!("not a list");
     };
-    Ok(raw_items.into_iter().map(|item| unquote(item.trim())).collect())
+    Ok(raw_items
+        .into_iter()
+        .map(|item| unquote(item.trim()))
+        .collect())
 }
 
 fn split_flow_items(inner: &str) -> Vec<String> {
@@ -572,7 +673,10 @@ fn split_flow_items(inner: &str) -> Vec<String> {
 fn split_block_items(text: &str) -> Result<Vec<String>> {
     let mut items: Vec<String> = Vec::new();
     for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("- ").or(if line == "-" { Some("") } else { None }) {
+        if let Some(rest) = line
+            .strip_prefix("- ")
+            .or(if line == "-" { Some("") } else { None })
+        {
             items.push(rest.to_string());
         } else if line.starts_with(' ') && !items.is_empty() {
             let last = items.last_mut().expect("checked non-empty");
@@ -587,8 +691,13 @@ fn split_block_items(text: &str) -> Result<Vec<String>> {
 
 fn unquote(item: &str) -> String {
     let quoted = item.len() >= 2
-        && ((item.starts_with('"') && item.ends_with('"')) || (item.starts_with('\'') && item.ends_with('\'')));
-    if quoted { item[1..item.len() - 1].to_string() } else { item.to_string() }
+        && ((item.starts_with('"') && item.ends_with('"'))
+            || (item.starts_with('\'') && item.ends_with('\'')));
+    if quoted {
+        item[1..item.len() - 1].to_string()
+    } else {
+        item.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -639,16 +748,28 @@ mod tests {
 
     #[test]
     fn str_cast_prints_numbers_and_rejects_lists() {
-        assert_eq!(cast_answer("q", &Value::Int(5), AnswerType::Str, false).unwrap(), Value::from("5"));
+        assert_eq!(
+            cast_answer("q", &Value::Int(5), AnswerType::Str, false).unwrap(),
+            Value::from("5")
+        );
         assert!(cast_answer("q", &Value::List(vec![]), AnswerType::Str, false).is_err());
         assert!(cast_answer("q", &Value::Null, AnswerType::Int, false).is_err());
-        assert_eq!(cast_answer("q", &Value::Null, AnswerType::Json, false).unwrap(), Value::Null);
+        assert_eq!(
+            cast_answer("q", &Value::Null, AnswerType::Json, false).unwrap(),
+            Value::Null
+        );
     }
 
     #[test]
     fn multiselect_lists_split_shallowly() {
-        assert_eq!(split_yaml_list("[3.12, 3.10]").unwrap(), vec!["3.12", "3.10"]);
-        assert_eq!(split_yaml_list("['a, b', \"c\"]").unwrap(), vec!["a, b", "c"]);
+        assert_eq!(
+            split_yaml_list("[3.12, 3.10]").unwrap(),
+            vec!["3.12", "3.10"]
+        );
+        assert_eq!(
+            split_yaml_list("['a, b', \"c\"]").unwrap(),
+            vec!["a, b", "c"]
+        );
         assert_eq!(split_yaml_list("- x\n- 'y'").unwrap(), vec!["x", "y"]);
         assert!(split_yaml_list("plain").is_err());
     }

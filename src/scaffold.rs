@@ -31,18 +31,33 @@ pub fn init_repository(destination: &Path) -> Result<GitSetup> {
     }
     let mut options = RepositoryInitOptions::new();
     options.initial_head("main");
-    let repository = Repository::init_opts(destination, &options)
-        .with_context(|| format!("failed to initialise a git repository in `{}`", destination.display()))?;
+    let repository = Repository::init_opts(destination, &options).with_context(|| {
+        format!(
+            "failed to initialise a git repository in `{}`",
+            destination.display()
+        )
+    })?;
     let mut index = repository.index()?;
-    index.add_all(["*"], IndexAddOption::DEFAULT, None).context("failed to stage the rendered files")?;
+    index
+        .add_all(["*"], IndexAddOption::DEFAULT, None)
+        .context("failed to stage the rendered files")?;
     index.write()?;
     let tree = repository.find_tree(index.write_tree()?)?;
     let signature = signature(&repository)?;
     let commit = repository
-        .commit(Some("refs/heads/main"), &signature, &signature, INITIAL_COMMIT_MESSAGE, &tree, &[])
+        .commit(
+            Some("refs/heads/main"),
+            &signature,
+            &signature,
+            INITIAL_COMMIT_MESSAGE,
+            &tree,
+            &[],
+        )
         .context("failed to create the first commit")?;
     let commit = repository.find_commit(commit)?;
-    repository.branch("develop", &commit, false).context("failed to create the `develop` branch")?;
+    repository
+        .branch("develop", &commit, false)
+        .context("failed to create the `develop` branch")?;
     repository.set_head("refs/heads/develop")?;
     Ok(GitSetup::Created)
 }

@@ -27,7 +27,14 @@ pub struct TaskOptions {
 /// Runs `tasks` in order in `destination`. `extra` are variables such as
 /// `_stage`, given to renders as they are and to the environment upper-cased
 /// without the underscore.
-pub fn run(worker: &Worker, tasks: &[Task], extra: &[(&str, Value)], phase: Phase, destination: &Path, options: &TaskOptions) -> Result<()> {
+pub fn run(
+    worker: &Worker,
+    tasks: &[Task],
+    extra: &[(&str, Value)],
+    phase: Phase,
+    destination: &Path,
+    options: &TaskOptions,
+) -> Result<()> {
     let count = tasks.len();
     for (index, task) in tasks.iter().enumerate() {
         let condition = match &task.condition {
@@ -54,7 +61,12 @@ pub fn run(worker: &Worker, tasks: &[Task], extra: &[(&str, Value)], phase: Phas
                 };
                 let mut process = Process::new(program);
                 process.args(arguments);
-                let listed = Value::List(rendered.iter().map(|part| Value::from(part.as_str())).collect());
+                let listed = Value::List(
+                    rendered
+                        .iter()
+                        .map(|part| Value::from(part.as_str()))
+                        .collect(),
+                );
                 (python_repr(&listed), process)
             }
         };
@@ -64,15 +76,27 @@ pub fn run(worker: &Worker, tasks: &[Task], extra: &[(&str, Value)], phase: Phas
         if options.pretend {
             continue;
         }
-        let directory = destination.join(worker.render_string(&task.working_directory, phase, extra)?);
+        let directory =
+            destination.join(worker.render_string(&task.working_directory, phase, extra)?);
         process.current_dir(&directory);
         for (name, value) in extra {
-            process.env(name.trim_start_matches('_').to_uppercase(), crate::jinja::python_str(value));
+            process.env(
+                name.trim_start_matches('_').to_uppercase(),
+                crate::jinja::python_str(value),
+            );
         }
-        let status = process.status().with_context(|| format!("failed to start task {}: {shown}", index + 1))?;
+        let status = process
+            .status()
+            .with_context(|| format!("failed to start task {}: {shown}", index + 1))?;
         if !status.success() {
-            let code = status.code().map_or_else(|| "a signal".to_string(), |code| code.to_string());
-            bail!("task {} returned non-zero exit status {code}: {}", index + 1, python_repr(&Value::from(shown.as_str())));
+            let code = status
+                .code()
+                .map_or_else(|| "a signal".to_string(), |code| code.to_string());
+            bail!(
+                "task {} returned non-zero exit status {code}: {}",
+                index + 1,
+                python_repr(&Value::from(shown.as_str()))
+            );
         }
     }
     Ok(())

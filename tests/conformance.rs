@@ -45,7 +45,11 @@ fn run_copy_case(case: &Path) -> Vec<String> {
         return problems;
     }
     if !output.status.success() {
-        return vec![format!("exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr))];
+        return vec![format!(
+            "exit {:?}: {}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        )];
     }
     compare_trees(&out, &case.join("expected"))
 }
@@ -72,6 +76,15 @@ fn copy_cases_match_copier() {
             failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
         }
     }
-    assert!(count > 0, "no copy cases found in {}", cases_dir().display());
-    assert!(failures.is_empty(), "{} of {count} copy cases differ from Copier:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        count > 0,
+        "no copy cases found in {}",
+        cases_dir().display()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {count} copy cases differ from Copier:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -19,31 +19,66 @@ fn expected_answers(project: &str, github_org: &str, docker_org: &str) -> String
 /// tree, and that `develop` is checked out at it.
 fn assert_git_layout(repo_path: &std::path::Path) {
     let repository = Repository::open(repo_path).unwrap();
-    let main = repository.find_branch("main", git2::BranchType::Local).unwrap();
+    let main = repository
+        .find_branch("main", git2::BranchType::Local)
+        .unwrap();
     let main_commit = main.get().peel_to_commit().unwrap();
-    assert_eq!(main_commit.message().unwrap(), "Initial commit from template");
+    assert_eq!(
+        main_commit.message().unwrap(),
+        "Initial commit from template"
+    );
     assert_eq!(main_commit.parent_count(), 0);
-    let develop = repository.find_branch("develop", git2::BranchType::Local).unwrap();
-    assert_eq!(develop.get().peel_to_commit().unwrap().id(), main_commit.id());
+    let develop = repository
+        .find_branch("develop", git2::BranchType::Local)
+        .unwrap();
+    assert_eq!(
+        develop.get().peel_to_commit().unwrap().id(),
+        main_commit.id()
+    );
     assert_eq!(repository.head().unwrap().shorthand().unwrap(), "develop");
-    let statuses = repository.statuses(Some(git2::StatusOptions::new().include_untracked(true))).unwrap();
+    let statuses = repository
+        .statuses(Some(git2::StatusOptions::new().include_untracked(true)))
+        .unwrap();
     assert_eq!(statuses.len(), 0, "every rendered file is committed");
     let tree = main_commit.tree().unwrap();
-    for file in ["README.md", "Makefile", ".gitignore", ".copier-answers.yml", "apps/.gitkeep"] {
-        assert!(tree.get_path(std::path::Path::new(file)).is_ok(), "{file} is in the first commit");
+    for file in [
+        "README.md",
+        "Makefile",
+        ".gitignore",
+        ".copier-answers.yml",
+        "apps/.gitkeep",
+    ] {
+        assert!(
+            tree.get_path(std::path::Path::new(file)).is_ok(),
+            "{file} is in the first commit"
+        );
     }
 }
 
 #[test]
 fn scaffold_with_defaults() {
     let scratch = tempfile::tempdir().unwrap();
-    let output = kwz_new().current_dir(scratch.path()).args(["acme-extensions", "--defaults"]).output().unwrap();
-    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["acme-extensions", "--defaults"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let repo = scratch.path().join("acme-extensions");
     let answers = std::fs::read_to_string(repo.join(".copier-answers.yml")).unwrap();
-    assert_eq!(answers, expected_answers("acme-extensions", "kamiwaza-internal", "kamiwazaai"));
+    assert_eq!(
+        answers,
+        expected_answers("acme-extensions", "kamiwaza-internal", "kamiwazaai")
+    );
     let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
-    assert!(readme.starts_with("# acme-extensions\n"), "README title: {readme}");
+    assert!(
+        readme.starts_with("# acme-extensions\n"),
+        "README title: {readme}"
+    );
     assert!(repo.join("services/.gitkeep").is_file());
     assert!(repo.join("tools/.gitkeep").is_file());
     assert_git_layout(&repo);
@@ -54,10 +89,23 @@ fn scaffold_with_data() {
     let scratch = tempfile::tempdir().unwrap();
     let output = kwz_new()
         .current_dir(scratch.path())
-        .args(["target", "--defaults", "--data", "project_name=widgets", "--data", "github_org=acme", "--data", "docker_org=acmehub"])
+        .args([
+            "target",
+            "--defaults",
+            "--data",
+            "project_name=widgets",
+            "--data",
+            "github_org=acme",
+            "--data",
+            "docker_org=acmehub",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let repo = scratch.path().join("target");
     let answers = std::fs::read_to_string(repo.join(".copier-answers.yml")).unwrap();
     assert_eq!(answers, expected_answers("widgets", "acme", "acmehub"));
@@ -69,8 +117,16 @@ fn scaffold_with_data() {
 #[test]
 fn scaffold_without_git() {
     let scratch = tempfile::tempdir().unwrap();
-    let output = kwz_new().current_dir(scratch.path()).args(["plain", "--defaults", "--no-git"]).output().unwrap();
-    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["plain", "--defaults", "--no-git"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(scratch.path().join("plain/README.md").is_file());
     assert!(!scratch.path().join("plain/.git").exists());
 }
@@ -78,20 +134,39 @@ fn scaffold_without_git() {
 #[test]
 fn invalid_project_name_writes_nothing() {
     let scratch = tempfile::tempdir().unwrap();
-    let output = kwz_new().current_dir(scratch.path()).args(["bad", "--defaults", "--data", "project_name=Has Space"]).output().unwrap();
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["bad", "--defaults", "--data", "project_name=Has Space"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("project_name"), "stderr names the question: {stderr}");
+    assert!(
+        stderr.contains("project_name"),
+        "stderr names the question: {stderr}"
+    );
     assert!(!scratch.path().join("bad").exists());
-    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0, "no staging folder is left behind");
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "no staging folder is left behind"
+    );
 }
 
 #[test]
 fn existing_repository_gets_no_second_init() {
     let scratch = tempfile::tempdir().unwrap();
     Repository::init(scratch.path()).unwrap();
-    let output = kwz_new().current_dir(scratch.path()).args(["inner", "--defaults"]).output().unwrap();
-    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["inner", "--defaults"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(!scratch.path().join("inner/.git").exists());
     assert!(String::from_utf8_lossy(&output.stderr).contains("skipped `git init`"));
 }

@@ -23,6 +23,7 @@ use crate::prompt::{TerminalConfirm, TerminalPrompter, stdin_is_terminal};
 use crate::scaffold::{self, GitSetup};
 use crate::source::{self, TemplateTree};
 use crate::tasks::{self, TaskOptions};
+use crate::user_settings;
 use crate::value::Value;
 
 /// Which template to render.
@@ -56,15 +57,26 @@ pub struct CopyOptions {
 }
 
 /// Runs `copy`; with the embedded template and `git_init`, also sets up git.
-pub fn copy(source: &TemplateSource, destination: &Path, options: &CopyOptions, git_init: bool) -> Result<()> {
+pub fn copy(
+    source: &TemplateSource,
+    destination: &Path,
+    options: &CopyOptions,
+    git_init: bool,
+) -> Result<()> {
     let tree = load_tree(source, options)?;
     let mut worker = prepare(tree, destination, options, Operation::Copy)?;
-    let last_answers_file = options.answers_file.as_deref().unwrap_or(".copier-answers.yml");
+    let last_answers_file = options
+        .answers_file
+        .as_deref()
+        .unwrap_or(".copier-answers.yml");
     worker.answers.last = read_last_answers(worker.destination(), last_answers_file)?;
     ask(&mut worker, options)?;
     render_and_write(&worker, options)?;
     if git_init && !options.pretend {
-        report_git_setup(scaffold::init_repository(worker.destination())?, options.quiet);
+        report_git_setup(
+            scaffold::init_repository(worker.destination())?,
+            options.quiet,
+        );
     }
     Ok(())
 }
@@ -73,14 +85,22 @@ pub fn copy(source: &TemplateSource, destination: &Path, options: &CopyOptions, 
 pub fn load_tree(source: &TemplateSource, options: &CopyOptions) -> Result<TemplateTree> {
     match source {
         TemplateSource::Embedded => Ok(source::embedded::load()),
-        TemplateSource::Given(src_path) => source::open(src_path, options.vcs_ref.as_deref(), options.prereleases),
+        TemplateSource::Given(src_path) => {
+            source::open(src_path, options.vcs_ref.as_deref(), options.prereleases)
+        }
     }
 }
 
 /// Builds the worker: reads `copier.yml`, checks trust, parses `--data`.
-pub fn prepare(tree: TemplateTree, destination: &Path, options: &CopyOptions, operation: Operation) -> Result<Worker> {
+pub fn prepare(
+    tree: TemplateTree,
+    destination: &Path,
+    options: &CopyOptions,
+    operation: Operation,
+) -> Result<Worker> {
     let template = Template::load(tree)?;
-    if !options.trust {
+    let user_settings = user_settings::load()?;
+    if !options.trust && !user_settings::is_trusted(&user_settings.trust, &template.tree.src_path) {
         reject_unsafe(&template.unsafe_features(options.skip_tasks))?;
     }
     template.check_extensions()?;
@@ -89,9 +109,17 @@ pub fn prepare(tree: TemplateTree, destination: &Path, options: &CopyOptions, op
         src_path: template.tree.local_path.clone(),
         dst_path: destination.to_string_lossy().into_owned(),
         dst_absolute: absolute(destination)?,
-        answers_file: options.answers_file.clone().unwrap_or_else(|| template.config.settings.answers_file_template().to_string()),
+        answers_file: options
+            .answers_file
+            .clone()
+            .unwrap_or_else(|| template.config.settings.answers_file_template().to_string()),
         vcs_ref: options.vcs_ref.clone(),
-        vcs_ref_hash: template.tree.revision.as_ref().map(|revision| revision.sha.clone()).filter(|sha| !sha.is_empty()),
+        vcs_ref_hash: template
+            .tree
+            .revision
+            .as_ref()
+            .map(|revision| revision.sha.clone())
+            .filter(|sha| !sha.is_empty()),
         data: data.clone(),
         exclude: options.exclude.clone(),
         skip_if_exists: options.skip.clone(),
@@ -108,6 +136,7 @@ pub fn prepare(tree: TemplateTree, destination: &Path, options: &CopyOptions, op
     };
     let mut worker = Worker::new(template, facts, operation);
     worker.answers.init = data;
+    worker.settings_defaults = user_settings.defaults;
     Ok(worker)
 }
 
@@ -115,9 +144,18 @@ pub fn prepare(tree: TemplateTree, destination: &Path, options: &CopyOptions, op
 pub fn ask(worker: &mut Worker, options: &CopyOptions) -> Result<()> {
     let before = worker.template.config.settings.message_before_copy.clone();
     print_message(worker, &before, options.quiet)?;
-    let ask_options = AskOptions { defaults: options.defaults, skip_answered: options.skip_answered, ask: options.ask.clone() };
+    let ask_options = AskOptions {
+        defaults: options.defaults,
+        skip_answered: options.skip_answered,
+        ask: options.ask.clone(),
+        settings_defaults: worker.settings_defaults.clone(),
+    };
     let mut terminal = TerminalPrompter::default();
-    let prompter: &mut dyn Prompter = if stdin_is_terminal() { &mut terminal } else { &mut NoTerminal };
+    let prompter: &mut dyn Prompter = if stdin_is_terminal() {
+        &mut terminal
+    } else {
+        &mut NoTerminal
+    };
     worker.ask(&ask_options, prompter)?;
     worker.facts.answers_file = worker.answers_relpath(options.answers_file.as_deref())?;
     Ok(())
@@ -129,8 +167,16 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
     let destination = worker.destination().clone();
     let existed = destination.exists();
     if !options.quiet {
-        let version = worker.template.tree.revision.as_ref().and_then(|revision| revision.version.clone());
-        eprintln!("\nCopying from template version {}", version.as_deref().unwrap_or("None"));
+        let version = worker
+            .template
+            .tree
+            .revision
+            .as_ref()
+            .and_then(|revision| revision.version.clone());
+        eprintln!(
+            "\nCopying from template version {}",
+            version.as_deref().unwrap_or("None")
+        );
     }
     let mut journal = Journal::default();
     write_plan(worker, &plan, &destination, existed, options, &mut journal)?;
@@ -138,9 +184,22 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
         println!();
     }
     if !options.skip_tasks {
-        let extra = [("_stage", Value::from("task")), ("_copier_operation", Value::from(worker.operation.name()))];
-        let task_options = TaskOptions { quiet: options.quiet, pretend: options.pretend };
-        if let Err(error) = tasks::run(worker, &worker.template.config.settings.tasks, &extra, Phase::Tasks, &destination, &task_options) {
+        let extra = [
+            ("_stage", Value::from("task")),
+            ("_copier_operation", Value::from(worker.operation.name())),
+        ];
+        let task_options = TaskOptions {
+            quiet: options.quiet,
+            pretend: options.pretend,
+        };
+        if let Err(error) = tasks::run(
+            worker,
+            &worker.template.config.settings.tasks,
+            &extra,
+            Phase::Tasks,
+            &destination,
+            &task_options,
+        ) {
             undo(&destination, existed, options, journal);
             return Err(error);
         }
@@ -161,7 +220,10 @@ fn undo(destination: &Path, existed: bool, options: &CopyOptions, journal: Journ
         journal.rollback();
     } else if options.cleanup_on_error && !options.pretend {
         if let Err(error) = std::fs::remove_dir_all(destination) {
-            tracing::warn!("failed to remove `{}` after the error: {error}", destination.display());
+            tracing::warn!(
+                "failed to remove `{}` after the error: {error}",
+                destination.display()
+            );
         }
     }
 }
@@ -171,9 +233,13 @@ pub fn build_plan(worker: &Worker) -> Result<Plan> {
     let template = &worker.template;
     let settings = &template.config.settings;
     let context = worker.context(Phase::Render)?;
-    let subdirectory = template.renderer.render_str(&settings.subdirectory, &context).context("failed to render `_subdirectory`")?;
-    let copy_root = plan::normalize_relative(&subdirectory)
-        .with_context(|| format!("`_subdirectory` renders to `{subdirectory}`, outside the template"))?;
+    let subdirectory = template
+        .renderer
+        .render_str(&settings.subdirectory, &context)
+        .context("failed to render `_subdirectory`")?;
+    let copy_root = plan::normalize_relative(&subdirectory).with_context(|| {
+        format!("`_subdirectory` renders to `{subdirectory}`, outside the template")
+    })?;
     if !copy_root.is_empty() && template.tree.get(&copy_root).is_none() {
         bail!("`_subdirectory` is `{copy_root}`, but the template has no such folder");
     }
@@ -193,7 +259,8 @@ pub fn build_plan(worker: &Worker) -> Result<Plan> {
     // The answers file goes last, so an interrupted run never records answers
     // for files it did not write.
     let answers_file = worker.facts.answers_file.clone();
-    plan.entries.sort_by_key(|entry| entry.destination == answers_file);
+    plan.entries
+        .sort_by_key(|entry| entry.destination == answers_file);
     Ok(plan)
 }
 
@@ -201,7 +268,11 @@ pub fn build_plan(worker: &Worker) -> Result<Plan> {
 /// none of them renders to itself.
 fn delimiters(envops: &Value) -> Vec<String> {
     let mut found = Vec::new();
-    for (key, fallback) in [("block_start_string", "{%"), ("variable_start_string", "{{"), ("comment_start_string", "{#")] {
+    for (key, fallback) in [
+        ("block_start_string", "{%"),
+        ("variable_start_string", "{{"),
+        ("comment_start_string", "{#"),
+    ] {
         let text = envops.get(key).and_then(Value::as_str).unwrap_or(fallback);
         found.push(text.to_string());
     }
@@ -221,7 +292,9 @@ fn exclude_matcher(worker: &Worker) -> Result<PathMatcher> {
     let extra = [("_copier_operation", Value::from(worker.operation.name()))];
     let mut lines = Vec::new();
     for pattern in &patterns {
-        let rendered = worker.render_string(pattern, Phase::Render, &extra).with_context(|| format!("failed to render exclude pattern `{pattern}`"))?;
+        let rendered = worker
+            .render_string(pattern, Phase::Render, &extra)
+            .with_context(|| format!("failed to render exclude pattern `{pattern}`"))?;
         lines.extend(rendered.split(['\n', '\r']).map(str::to_string));
     }
     Ok(PathMatcher::new(lines)?)
@@ -230,15 +303,34 @@ fn exclude_matcher(worker: &Worker) -> Result<PathMatcher> {
 /// The skip-if-exists list: `-s` first, then the template's, rendered.
 pub fn skip_matcher(worker: &Worker) -> Result<PathMatcher> {
     let mut patterns = worker.facts.skip_if_exists.clone();
-    patterns.extend(worker.template.config.settings.skip_if_exists.iter().cloned());
+    patterns.extend(
+        worker
+            .template
+            .config
+            .settings
+            .skip_if_exists
+            .iter()
+            .cloned(),
+    );
     let rendered = patterns
         .iter()
-        .map(|pattern| worker.render_string(pattern, Phase::Render, &[]).with_context(|| format!("failed to render skip pattern `{pattern}`")))
+        .map(|pattern| {
+            worker
+                .render_string(pattern, Phase::Render, &[])
+                .with_context(|| format!("failed to render skip pattern `{pattern}`"))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(PathMatcher::new(rendered)?)
 }
 
-fn write_plan(worker: &Worker, plan: &Plan, destination: &Path, existed: bool, options: &CopyOptions, journal: &mut Journal) -> Result<()> {
+fn write_plan(
+    worker: &Worker,
+    plan: &Plan,
+    destination: &Path,
+    existed: bool,
+    options: &CopyOptions,
+    journal: &mut Journal,
+) -> Result<()> {
     let skip = skip_matcher(worker)?;
     let apply_options = ApplyOptions {
         pretend: options.pretend,
@@ -252,12 +344,23 @@ fn write_plan(worker: &Worker, plan: &Plan, destination: &Path, existed: bool, o
         }
     };
     let mut terminal = TerminalConfirm;
-    let confirm: &mut dyn ConfirmOverwrite = if stdin_is_terminal() { &mut terminal } else { &mut NoConfirm };
+    let confirm: &mut dyn ConfirmOverwrite = if stdin_is_terminal() {
+        &mut terminal
+    } else {
+        &mut NoConfirm
+    };
     if existed || options.pretend {
         if options.pretend && !existed {
             return apply_pretend_new(plan, &apply_options, &mut report);
         }
-        let result = apply::apply(plan, destination, &apply_options, confirm, &mut report, journal);
+        let result = apply::apply(
+            plan,
+            destination,
+            &apply_options,
+            confirm,
+            &mut report,
+            journal,
+        );
         if result.is_err() {
             std::mem::take(journal).rollback();
         }
@@ -267,7 +370,11 @@ fn write_plan(worker: &Worker, plan: &Plan, destination: &Path, existed: bool, o
 }
 
 /// `--pretend` into a destination that does not exist: every file is new.
-fn apply_pretend_new(plan: &Plan, options: &ApplyOptions<'_>, report: &mut dyn FnMut(apply::Verb, &str)) -> Result<()> {
+fn apply_pretend_new(
+    plan: &Plan,
+    options: &ApplyOptions<'_>,
+    report: &mut dyn FnMut(apply::Verb, &str),
+) -> Result<()> {
     let _ = options;
     for entry in &plan.entries {
         if !matches!(entry.kind, plan::PlannedKind::Dir) {
@@ -286,18 +393,32 @@ fn write_new_destination(
     confirm: &mut dyn ConfirmOverwrite,
     report: &mut dyn FnMut(apply::Verb, &str),
 ) -> Result<()> {
-    let parent = destination.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("failed to create folder `{}`", parent.display()))?;
+    let parent = destination
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("failed to create folder `{}`", parent.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".kwz-new-staging-")
         .tempdir_in(parent)
-        .with_context(|| format!("failed to create a staging folder in `{}`", parent.display()))?;
+        .with_context(|| {
+            format!(
+                "failed to create a staging folder in `{}`",
+                parent.display()
+            )
+        })?;
     let mut journal = Journal::default();
     apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(error).with_context(|| format!("failed to move the rendered files to `{}`", destination.display()));
+        return Err(error).with_context(|| {
+            format!(
+                "failed to move the rendered files to `{}`",
+                destination.display()
+            )
+        });
     }
     Ok(())
 }
@@ -312,8 +433,10 @@ pub fn parse_data(items: &[String], data_file: Option<&Path>) -> Result<IndexMap
         data.insert(name.to_string(), Value::from(value));
     }
     if let Some(path) = data_file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("failed to read data file `{}`", path.display()))?;
-        let loaded = crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("invalid data file `{}`: {error}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read data file `{}`", path.display()))?;
+        let loaded = crate::yaml::load(&text)
+            .map_err(|error| anyhow::anyhow!("invalid data file `{}`: {error}", path.display()))?;
         match loaded {
             Value::Map(map) => {
                 for (key, value) in map {
@@ -322,7 +445,11 @@ pub fn parse_data(items: &[String], data_file: Option<&Path>) -> Result<IndexMap
                 }
             }
             Value::Null => {}
-            other => bail!("invalid data file `{}`: expected a mapping, found a {}", path.display(), other.type_name()),
+            other => bail!(
+                "invalid data file `{}`: expected a mapping, found a {}",
+                path.display(),
+                other.type_name()
+            ),
         }
     }
     Ok(data)
@@ -334,7 +461,9 @@ pub fn print_message(worker: &Worker, message: &str, quiet: bool) -> Result<()> 
     if message.is_empty() || quiet {
         return Ok(());
     }
-    let rendered = worker.render_string(message, Phase::Undefined, &[]).context("failed to render a template message")?;
+    let rendered = worker
+        .render_string(message, Phase::Undefined, &[])
+        .context("failed to render a template message")?;
     let mut stderr = std::io::stderr().lock();
     writeln!(stderr, "{rendered}")?;
     Ok(())
@@ -344,17 +473,28 @@ fn report_git_setup(setup: GitSetup, quiet: bool) {
     match setup {
         GitSetup::Created => {
             if !quiet {
-                eprintln!("Initialised git: `main` holds the first commit; `develop` is checked out.");
+                eprintln!(
+                    "Initialised git: `main` holds the first commit; `develop` is checked out."
+                );
             }
         }
         GitSetup::AlreadyInRepository(root) => {
-            eprintln!("note: the destination is inside the git repository `{}`; skipped `git init` and the first commit", root.display());
+            eprintln!(
+                "note: the destination is inside the git repository `{}`; skipped `git init` and the first commit",
+                root.display()
+            );
         }
     }
 }
 
 /// The destination as an absolute path, `..` applied, symlinks kept.
 pub fn absolute(path: &Path) -> Result<PathBuf> {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().context("failed to read the current folder")?.join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("failed to read the current folder")?
+            .join(path)
+    };
     Ok(normalize_lexically(&joined))
 }

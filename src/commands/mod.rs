@@ -16,7 +16,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 [template, destination] => (TemplateSource::Given(template.clone()), destination),
                 _ => unreachable!("clap takes one or two paths"),
             };
-            copy::copy(&source, destination.as_ref(), &copy_options(&command.copy), false)
+            copy::copy(
+                &source,
+                destination.as_ref(),
+                &copy_options(&command.copy),
+                false,
+            )
         }
         Some(Command::Update(_)) => bail!("`update` is not implemented yet"),
         Some(Command::Recopy(_)) => bail!("`recopy` is not implemented yet"),
@@ -28,9 +33,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
         Some(Command::Push(_)) => bail!("`push` is not implemented yet"),
         None => {
-            let destination = cli.destination.expect("clap requires a destination without a subcommand");
+            let destination = cli
+                .destination
+                .expect("clap requires a destination without a subcommand");
             let options = copy_options(&cli.scaffold.copy);
-            copy::copy(&TemplateSource::Embedded, &destination, &options, !cli.scaffold.no_git)
+            copy::copy(
+                &TemplateSource::Embedded,
+                &destination,
+                &options,
+                !cli.scaffold.no_git,
+            )
         }
     }
 }

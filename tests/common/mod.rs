@@ -18,6 +18,8 @@ pub fn kwz_new() -> Command {
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("XDG_CONFIG_HOME", "/nonexistent/kwz-new-tests")
+        .env_remove("COPIER_SETTINGS_PATH")
         .env_remove("RUST_LOG");
     command
 }
@@ -59,9 +61,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// Lists regular files below `root` (relative paths), skipping `.git`.
 pub fn list_files(root: &Path) -> BTreeSet<PathBuf> {
     let mut files = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(root).min_depth(1).into_iter().filter_entry(|entry| entry.file_name() != ".git") {
+    for entry in walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| entry.file_name() != ".git")
+    {
         let entry = entry.unwrap();
-        if entry.file_type().is_file() || (entry.file_type().is_symlink() && entry.path().is_file()) {
+        if entry.file_type().is_file() || (entry.file_type().is_symlink() && entry.path().is_file())
+        {
             files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf());
         }
     }
@@ -91,8 +98,18 @@ pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
                 String::from_utf8_lossy(&have)
             ));
         }
-        let want_exec = std::fs::metadata(expected.join(file)).unwrap().permissions().mode() & 0o111 != 0;
-        let have_exec = std::fs::metadata(got.join(file)).unwrap().permissions().mode() & 0o111 != 0;
+        let want_exec = std::fs::metadata(expected.join(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o111
+            != 0;
+        let have_exec = std::fs::metadata(got.join(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o111
+            != 0;
         if want_exec && !have_exec {
             problems.push(format!("not executable: {}", file.display()));
         }
