@@ -12,6 +12,7 @@
 //! by the cases in `tests/conformance/`.
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use rayon::prelude::*;
 
 use crate::config::Settings;
 use crate::exclude::PathMatcher;
@@ -80,26 +81,37 @@ enum WalkKind {
     },
 }
 
-/// Renders the whole template into a plan.
+/// Renders the whole template into a plan. Entries render in parallel; the
+/// plan keeps walk order, and the first error in walk order is reported.
 pub fn build(input: &PlanInput<'_>) -> Result<Plan> {
     let walk = walk(input)?;
+    let rendered: Vec<Result<Vec<PlannedEntry>>> =
+        walk.par_iter().map(|item| plan_item(input, item)).collect();
     let mut plan = Plan::default();
-    for item in &walk {
-        let relative = relative_to_root(&item.path, &input.copy_root);
-        for (destination, extra) in render_destinations(input, relative)? {
-            if input.exclude.is_match(&destination) {
-                tracing::debug!("skipped `{destination}`: matches an exclude pattern");
-                continue;
-            }
-            let kind = render_entry(input, item, &extra)?;
-            plan.entries.push(PlannedEntry {
-                destination,
-                source: item.path.clone(),
-                kind,
-            });
-        }
+    for entries in rendered {
+        plan.entries.extend(entries?);
     }
     Ok(plan)
+}
+
+/// Renders the destinations of one walk item and, for each one not
+/// excluded, its contents.
+fn plan_item(input: &PlanInput<'_>, item: &WalkItem) -> Result<Vec<PlannedEntry>> {
+    let relative = relative_to_root(&item.path, &input.copy_root);
+    let mut entries = Vec::new();
+    for (destination, extra) in render_destinations(input, relative)? {
+        if input.exclude.is_match(&destination) {
+            tracing::debug!("skipped `{destination}`: matches an exclude pattern");
+            continue;
+        }
+        let kind = render_entry(input, item, &extra)?;
+        entries.push(PlannedEntry {
+            destination,
+            source: item.path.clone(),
+            kind,
+        });
+    }
+    Ok(entries)
 }
 
 fn relative_to_root<'p>(path: &'p str, copy_root: &str) -> &'p str {
