@@ -363,7 +363,10 @@ pub fn dry_run_plan(
         body: Body::Json(payload),
     };
     let final_request = match &options.template_id {
-        Some(id) => request("PUT", update_url(api_url, options.kind, id)),
+        Some(id) => {
+            text.push('\n');
+            request("PUT", update_url(api_url, options.kind, id))
+        }
         None => {
             let list = Request {
                 method: "GET",

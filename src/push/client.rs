@@ -180,6 +180,14 @@ impl Client {
             ureq::Error::Io(io_error) if io_error.kind() == io::ErrorKind::TimedOut => {
                 self.timed_out(request)
             }
+            ureq::Error::Io(io_error) => match tls_failure(&io_error) {
+                Some(detail) => PushError::Tls { url, detail },
+                None => PushError::Transport {
+                    method: request.method,
+                    url,
+                    detail: io_error.to_string(),
+                },
+            },
             ureq::Error::Timeout(_) => self.timed_out(request),
             ureq::Error::HostNotFound => PushError::HostNotFound { url },
             ureq::Error::Tls(detail) => PushError::Tls {
@@ -205,6 +213,15 @@ impl Client {
             seconds: self.timeout.as_secs_f64(),
         }
     }
+}
+
+/// The rustls error inside an I/O error, as text: ureq reports a failed
+/// certificate check this way.
+fn tls_failure(io_error: &io::Error) -> Option<String> {
+    let inner = io_error.get_ref()?;
+    inner
+        .downcast_ref::<rustls::Error>()
+        .map(rustls::Error::to_string)
 }
 
 #[cfg(test)]

@@ -146,11 +146,7 @@ fn read_manifest(folder: &Path, relative: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str(&text) {
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => bail!("`{relative}/kamiwaza.json` is not a JSON object"),
-        Err(error) => bail!(
-            "`{relative}/kamiwaza.json` is not valid JSON: line {}, column {}: {error}",
-            error.line(),
-            error.column()
-        ),
+        Err(error) => bail!("`{relative}/kamiwaza.json` is not valid JSON: {error}"),
     }
 }
 
