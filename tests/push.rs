@@ -20,8 +20,8 @@ const PASSWORD: &str = "pw-from-dotenv";
 /// Access token the fake server hands out at login.
 const TOKEN: &str = "token-from-login";
 
-/// A Kamiwaza that logs in anyone, lists `app_templates` and
-/// `tool_templates`, and answers creates and updates with the template id.
+/// Starts a Kamiwaza that logs in anyone, lists `app_templates` and
+/// `tool_templates`, and returns the template id for creates and updates.
 fn kamiwaza(app_templates: Value, tool_templates: Value) -> FakeKamiwaza {
     FakeKamiwaza::start(kamiwaza_handler(app_templates, tool_templates))
 }
@@ -366,7 +366,7 @@ fn service_gets_template_type() {
     assert_eq!(body["docker_images"], json!(["milvusdb/milvus:v2.3.3"]));
 }
 
-/// A tool manifest with only some of the fields the push fills in.
+/// Returns a tool manifest with only some of the fields that the push fills in.
 fn tool_manifest() -> Value {
     json!({
         "name": "tool-git-mcp",
@@ -812,7 +812,7 @@ fn redirect_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).starts_with(&format!(
-            "error: `POST {api_url}/auth/token` was redirected to `` (HTTP 307)\n"
+            "error: `POST {api_url}/auth/token` was redirected to an address it did not name (HTTP 307)\n"
         )),
         "{}",
         stderr(&output)

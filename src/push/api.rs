@@ -21,7 +21,7 @@ use super::error::PushError;
 use super::settings::Settings;
 use super::{ExtensionKind, PushOptions};
 
-/// Longest part of a non-JSON error body shown to the user, in characters.
+/// Maximum length of a non-JSON error body shown to the user, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;
 
 /// Whether the template was new.
@@ -185,7 +185,10 @@ fn check_status(
         return Ok(response.body.clone());
     }
     if (300..400).contains(&status) {
-        let location = response.location.clone().unwrap_or_default();
+        let location = match &response.location {
+            Some(location) => format!("`{location}`"),
+            None => "an address it did not name".to_string(),
+        };
         return Err(PushError::Redirected {
             method,
             url,
@@ -285,7 +288,7 @@ fn shorten(text: &str) -> String {
     format!("{start}...")
 }
 
-/// A template id as text; servers send UUID strings or integers.
+/// Converts a template id to text; servers send UUID strings or integers.
 fn id_text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
@@ -343,7 +346,7 @@ pub fn dry_run_plan(
         None => text.push_str("TLS certificate checking: on\n"),
     }
 
-    // The access token is unknown before login, so a placeholder stands in.
+    // The access token is unknown before login, so a masked placeholder is printed.
     let placeholder = Secret::new(String::new());
     let token = match &settings.credentials {
         Credentials::ApiKey { key, .. } => key,

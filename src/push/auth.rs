@@ -5,7 +5,7 @@
 //! SDK uses (`kamiwaza_sdk.services.auth.AuthService.login_with_password`,
 //! checked in versions 0.5.2 and 0.7.0): a form-encoded `POST {api}/auth/token`
 //! with `grant_type=password`, `username`, `password`, `scope` and
-//! `client_id`, answered by JSON holding `access_token`. The form body keeps
+//! `client_id`. The server returns JSON that contains `access_token`. The form body keeps
 //! the password out of the URL, where the older `POST {api}/auth/local-login`
 //! would put it as a query parameter that proxies and access logs record.
 
@@ -17,8 +17,9 @@ use super::settings::Source;
 /// Path of the token endpoint, below the API base URL.
 pub const TOKEN_PATH: &str = "auth/token";
 
-/// Scope and client id sent by the Kamiwaza SDK since version 0.7.0; older
-/// servers ignore them.
+/// Scope and client id that the Kamiwaza SDK sends since version 0.7.0.
+/// NOTE: SDK 0.5.2 sent an empty scope and the client id `string` instead;
+/// whether older servers check these two fields is not known.
 const LOGIN_SCOPE: &str = "openid email profile";
 const LOGIN_CLIENT_ID: &str = "kamiwaza-platform";
 
@@ -60,7 +61,7 @@ impl fmt::Display for Secret {
     }
 }
 
-/// How kwz-new authenticates, and where each value came from.
+/// Credentials for the Kamiwaza API, with the source of each value.
 #[derive(Debug, Clone)]
 pub enum Credentials {
     ApiKey {
@@ -100,7 +101,7 @@ impl Credentials {
         }
     }
 
-    /// The API key or password, for masking server messages.
+    /// Returns the API key or password, for masking server messages.
     pub fn secret(&self) -> &Secret {
         match self {
             Credentials::ApiKey { key, .. } => key,
@@ -109,7 +110,7 @@ impl Credentials {
     }
 }
 
-/// The password-grant login request.
+/// Builds the password-grant login request.
 pub fn login_request<'a>(api_url: &str, username: &'a str, password: &'a Secret) -> Request<'a> {
     Request {
         method: "POST",

@@ -16,7 +16,7 @@ use super::auth::Secret;
 use super::error::PushError;
 use super::settings::Settings;
 
-/// Largest response body read, in bytes; template lists stay far below it.
+/// Maximum size of a response body that is read, in bytes.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One request, with its secrets kept as `Secret` until it is sent.
@@ -40,7 +40,7 @@ pub enum FormValue<'a> {
 }
 
 impl Request<'_> {
-    /// The request as it would go over the wire, with every secret masked.
+    /// Renders the request as it would go over the wire, with every secret masked.
     pub fn render_masked(&self) -> String {
         let mut text = format!("{} {}\n", self.method, self.url);
         if let Some(token) = self.bearer {
@@ -70,7 +70,7 @@ impl Request<'_> {
         }
     }
 
-    /// The body bytes to send, secrets revealed.
+    /// Returns the body bytes to send, with secrets revealed.
     fn body_bytes(&self) -> Vec<u8> {
         match &self.body {
             Body::Empty => Vec::new(),
@@ -215,8 +215,8 @@ impl Client {
     }
 }
 
-/// The rustls error inside an I/O error, as text: ureq reports a failed
-/// certificate check this way.
+/// Returns the rustls error inside an I/O error as text, because ureq reports
+/// a failed certificate check as an I/O error.
 fn tls_failure(io_error: &io::Error) -> Option<String> {
     let inner = io_error.get_ref()?;
     inner

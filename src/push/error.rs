@@ -74,13 +74,14 @@ pub enum PushError {
     },
 
     #[error(
-        "`{method} {url}` was redirected to `{location}` (HTTP {status})\n\
+        "`{method} {url}` was redirected to {location} (HTTP {status})\n\
          hint: set `--api-url` to the address of the Kamiwaza API itself"
     )]
     Redirected {
         method: &'static str,
         url: String,
         status: u16,
+        /// The `Location` header in backticks, or a phrase when it is missing.
         location: String,
     },
 

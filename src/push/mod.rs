@@ -47,7 +47,7 @@ pub enum ExtensionKind {
 }
 
 impl ExtensionKind {
-    /// Folder that holds extensions of this kind: `apps`, `services`, `tools`.
+    /// Folder that contains extensions of this kind: `apps`, `services`, `tools`.
     pub fn folder(self) -> &'static str {
         match self {
             ExtensionKind::App => "apps",
@@ -85,7 +85,7 @@ impl Stage {
     }
 }
 
-/// What `kwz-new push` was asked to do, as plain values.
+/// Options of `kwz-new push`, as plain values.
 #[derive(Debug, Clone)]
 pub struct PushOptions {
     pub kind: ExtensionKind,
@@ -144,7 +144,7 @@ pub fn push(options: &PushOptions, start_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Walks up from `start_dir` to the folder holding `.copier-answers.yml`.
+/// Walks up from `start_dir` to the folder that contains `.copier-answers.yml`.
 pub fn find_repo_root(start_dir: &Path) -> Result<PathBuf> {
     let start_dir = start_dir
         .canonicalize()

@@ -1,5 +1,6 @@
-//! Where the push sends its requests and how, resolved from the flags, the
-//! process environment and the repo's `.env`, in that order of precedence.
+//! Settings of the push (API URL, TLS checking, time-outs, credentials),
+//! resolved from the flags, the process environment and the repo's `.env`, in
+//! that order of precedence.
 //!
 //! The generated Makefile includes `.env` and exports it, so `make
 //! kamiwaza-push` already passes its values in the environment. Reading
@@ -24,10 +25,10 @@ const DEFAULT_USERNAME: &str = "admin";
 const DEFAULT_PASSWORD: &str = "kamiwaza";
 
 /// Time allowed for each whole request, unless `KWZ_NEW_HTTP_TIMEOUT_SECS`
-/// says otherwise.
+/// sets another.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Longest time allowed to open the TCP connection (and the TLS handshake).
+/// Maximum time to open the TCP connection and finish the TLS handshake.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Environment variable that sets the request time-out, in seconds.
@@ -43,10 +44,10 @@ const VARIABLES: [&str; 6] = [
     TIMEOUT_VARIABLE,
 ];
 
-/// Where a setting came from, for messages.
+/// Origin of a setting, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// The command line, or the environment as clap reads it for a flag.
+    /// A flag, or the environment variable that clap reads for that flag.
     Flag,
     Environment,
     DotEnv,
@@ -56,7 +57,7 @@ pub enum Source {
 impl fmt::Display for Source {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(match self {
-            Source::Flag => "the command line",
+            Source::Flag => "the command line or the environment",
             Source::Environment => "the environment",
             Source::DotEnv => "`.env`",
             Source::Default => "kwz-new's default",
@@ -90,7 +91,7 @@ impl Environment {
         Ok(Environment { process, dotenv })
     }
 
-    /// The value of `name` and its source: the process first, then `.env`.
+    /// Returns the value of `name` and its source, from the process first, then `.env`.
     pub fn get(&self, name: &str) -> Option<(String, Source)> {
         let found = |map: &BTreeMap<String, String>| {
             map.get(name).filter(|value| !value.is_empty()).cloned()
@@ -144,7 +145,7 @@ pub struct Settings {
     /// Base URL without a trailing slash, for example `https://localhost/api`.
     pub api_url: String,
     pub verify_tls: bool,
-    /// Why TLS checking is off, for the dry-run output.
+    /// Reason TLS checking is off, for the dry-run output.
     pub insecure_reason: Option<String>,
     pub timeout: Duration,
     pub connect_timeout: Duration,
@@ -186,7 +187,8 @@ fn check_api_url(raw: &str, source: Source) -> Result<String> {
     Ok(raw.trim_end_matches('/').to_string())
 }
 
-/// Why TLS certificates go unchecked, or `None` when they are checked.
+/// Returns the reason TLS certificates go unchecked, or `None` when they are
+/// checked.
 /// `KAMIWAZA_VERIFY_SSL` turns checking off with `false`, `0`, `no` or `off`.
 fn insecure_reason(insecure_flag: bool, environment: &Environment) -> Option<String> {
     if insecure_flag {
@@ -213,7 +215,7 @@ fn request_timeout(environment: &Environment) -> Result<Duration> {
     }
 }
 
-/// An API key when `KAMIWAZA_API_KEY` is set, else a username and password.
+/// Chooses an API key when `KAMIWAZA_API_KEY` is set, else a username and password.
 fn credentials(environment: &Environment) -> Credentials {
     if let Some((key, source)) = environment.get("KAMIWAZA_API_KEY") {
         return Credentials::ApiKey {
@@ -313,7 +315,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            error.starts_with("invalid Kamiwaza API URL `localhost/api` from the command line"),
+            error.starts_with(
+                "invalid Kamiwaza API URL `localhost/api` from the command line or the environment"
+            ),
             "{error}"
         );
         let error = Settings::resolve(

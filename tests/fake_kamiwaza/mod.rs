@@ -46,7 +46,7 @@ pub type Reply = (u16, Value);
 
 pub type Handler = dyn Fn(&Received) -> Reply + Send + Sync;
 
-/// An HTTP/1.1 server on 127.0.0.1 that answers one request per connection,
+/// An HTTP/1.1 server on 127.0.0.1 that serves one request per connection,
 /// over plain TCP or over TLS with a self-signed certificate.
 pub struct FakeKamiwaza {
     port: u16,
@@ -131,7 +131,7 @@ impl FakeKamiwaza {
 impl Drop for FakeKamiwaza {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wakes the blocking accept so the thread sees the flag.
+        // Wakes the blocking accept so the thread reads the flag.
         let _ = TcpStream::connect(("127.0.0.1", self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -171,6 +171,7 @@ fn read_request(stream: &mut impl Read) -> Option<Received> {
         }
         data.extend_from_slice(&chunk[..count]);
     };
+
     let head = String::from_utf8(data[..header_end].to_vec()).ok()?;
     let mut lines = head.split("\r\n");
     let mut request_line = lines.next()?.split(' ');
@@ -180,6 +181,7 @@ fn read_request(stream: &mut impl Read) -> Option<Received> {
         .filter_map(|line| line.split_once(':'))
         .map(|(key, value)| (key.trim().to_string(), value.trim().to_string()))
         .collect();
+
     let length: usize = headers
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case("content-length"))
@@ -192,6 +194,7 @@ fn read_request(stream: &mut impl Read) -> Option<Received> {
         }
         body.extend_from_slice(&chunk[..count]);
     }
+
     Some(Received {
         method,
         path,
@@ -200,7 +203,7 @@ fn read_request(stream: &mut impl Read) -> Option<Received> {
     })
 }
 
-/// A listener that accepts connections and never answers them.
+/// A listener that accepts connections and never responds.
 pub struct SilentServer {
     pub port: u16,
     stop: Arc<AtomicBool>,
