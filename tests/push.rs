@@ -948,3 +948,23 @@ fn self_signed_certificate_rejected_by_default() {
     );
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn trace_logs_hide_secrets() {
+    let repo = Repo::new().with_app();
+    let server = kamiwaza(json!([{"id": "abc", "name": "my-app"}]), json!([]));
+
+    let output = push(
+        repo.path(),
+        &["app", "my-app", "-vv", "--api-url", &server.api_url()],
+        &[("RUST_LOG", "trace")],
+    );
+
+    assert_success(&output);
+    assert!(
+        stderr(&output).contains("updating template `abc`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_no_secrets(&output);
+}
