@@ -5,7 +5,8 @@
 //! (`copier.yml`) → `answers` → `plan` (every file to write, in memory) →
 //! `apply` (disk, tasks, git). `yaml` and `jinja` reproduce PyYAML and
 //! Jinja2 as Copier 9.19.1 uses them; `extensions` holds the commands that
-//! the generated repo's Makefile calls.
+//! the generated repo's Makefile calls, and `push` publishes an extension to a
+//! running Kamiwaza.
 
 pub mod answers;
 pub mod apply;
@@ -20,6 +21,7 @@ pub mod extensions;
 pub mod jinja;
 pub mod plan;
 pub mod prompt;
+pub mod push;
 pub mod question;
 pub mod scaffold;
 pub mod source;

@@ -2,9 +2,10 @@
 
 pub mod copy;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{Cli, Command, CopyArgs};
+use crate::cli::{Cli, Command, CopyArgs, ExtensionType, PushCommand, Stage};
+use crate::push::{self, ExtensionKind, PushOptions};
 use copy::{CopyOptions, TemplateSource};
 
 /// Runs the command the user chose.
@@ -31,7 +32,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::BuildRegistry(_)) => bail!("`build-registry` is not implemented yet"),
         Some(Command::New(_)) => bail!("`new` is not implemented yet"),
         Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
-        Some(Command::Push(_)) => bail!("`push` is not implemented yet"),
+        Some(Command::Push(command)) => {
+            let start_dir = std::env::current_dir().context("failed to read the current folder")?;
+            push::push(&push_options(command), &start_dir)
+        }
         None => {
             let destination = cli
                 .destination
@@ -67,5 +71,26 @@ fn copy_options(args: &CopyArgs) -> CopyOptions {
         overwrite: args.overwrite || args.force,
         cleanup_on_error: !args.no_cleanup,
         skip_answered: false,
+    }
+}
+
+/// Turns the push flags into plain options.
+fn push_options(command: PushCommand) -> PushOptions {
+    PushOptions {
+        kind: match command.kind {
+            ExtensionType::App => ExtensionKind::App,
+            ExtensionType::Service => ExtensionKind::Service,
+            ExtensionType::Tool => ExtensionKind::Tool,
+        },
+        name: command.name,
+        stage: match command.stage {
+            Stage::Dev => push::Stage::Dev,
+            Stage::Stage => push::Stage::Stage,
+            Stage::Prod => push::Stage::Prod,
+        },
+        api_url: command.api_url,
+        template_id: command.template_id,
+        insecure: command.insecure,
+        dry_run: command.dry_run,
     }
 }
