@@ -63,7 +63,7 @@ impl PathMatcher {
         self.set
             .matches(path)
             .iter()
-            .last()
+            .next_back()
             .is_some_and(|index| self.includes[index])
     }
 

@@ -20,6 +20,9 @@ use crate::jinja::{Context, Renderer};
 use crate::source::{EntryKind, TemplateTree};
 use crate::value::Value;
 
+/// A rendered destination path with the variables a `{% yield %}` bound.
+type Destination = (String, Vec<(String, Value)>);
+
 /// Symlink hops allowed while expanding linked folders, which stops loops.
 const MAX_LINK_DEPTH: usize = 40;
 
@@ -293,10 +296,7 @@ pub fn drop_last_extension(path: &str) -> String {
 /// Renders the destination paths of one template path: none when a
 /// component renders empty, several when a component holds a
 /// `{% yield %}` tag. Each comes with the variables the tag bound.
-fn render_destinations(
-    input: &PlanInput<'_>,
-    relative: &str,
-) -> Result<Vec<(String, Vec<(String, Value)>)>> {
+fn render_destinations(input: &PlanInput<'_>, relative: &str) -> Result<Vec<Destination>> {
     let suffix = input.settings.templates_suffix.as_str();
     let name = relative.rsplit('/').next().unwrap_or(relative);
     let is_template = name.ends_with(suffix);
@@ -340,7 +340,7 @@ fn render_parts(
     rendered: &mut Vec<String>,
     extra: &mut Vec<(String, Value)>,
     is_template: bool,
-    results: &mut Vec<(String, Vec<(String, Value)>)>,
+    results: &mut Vec<Destination>,
 ) -> Result<()> {
     let Some((part, rest)) = parts.split_first() else {
         let path = rendered.join("/");

@@ -16,16 +16,9 @@ use crate::question::AnswerType;
 use crate::value::Value;
 
 /// Prompts on the terminal attached to standard input and error.
+#[derive(Default)]
 pub struct TerminalPrompter {
     theme: ColorfulTheme,
-}
-
-impl Default for TerminalPrompter {
-    fn default() -> Self {
-        TerminalPrompter {
-            theme: ColorfulTheme::default(),
-        }
-    }
 }
 
 impl Prompter for TerminalPrompter {

@@ -218,13 +218,14 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
 fn undo(destination: &Path, existed: bool, options: &CopyOptions, journal: Journal) {
     if existed {
         journal.rollback();
-    } else if options.cleanup_on_error && !options.pretend {
-        if let Err(error) = std::fs::remove_dir_all(destination) {
-            tracing::warn!(
-                "failed to remove `{}` after the error: {error}",
-                destination.display()
-            );
-        }
+    } else if options.cleanup_on_error
+        && !options.pretend
+        && let Err(error) = std::fs::remove_dir_all(destination)
+    {
+        tracing::warn!(
+            "failed to remove `{}` after the error: {error}",
+            destination.display()
+        );
     }
 }
 

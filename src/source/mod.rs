@@ -175,10 +175,10 @@ pub fn open(src_path: &str, vcs_ref: Option<&str>, prereleases: bool) -> Result<
 
 /// Expands a leading `~` to the home folder, as Python's `expanduser`.
 pub fn expand_home(path: &str) -> String {
-    if path == "~" || path.starts_with("~/") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return format!("{}{}", home.to_string_lossy(), &path[1..]);
-        }
+    if (path == "~" || path.starts_with("~/"))
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return format!("{}{}", home.to_string_lossy(), &path[1..]);
     }
     path.to_string()
 }
