@@ -13,5 +13,6 @@ pub mod exit;
 pub mod extensions;
 pub mod jinja;
 pub mod source;
+pub mod update;
 pub mod value;
 pub mod yaml;
