@@ -464,3 +464,135 @@ fn mark_unmerged_without_base() {
     let status = String::from_utf8(git_ok(dir, &["status", "--porcelain"])).unwrap();
     assert_eq!(status, "AA f.txt\n");
 }
+
+/// Reads a file of a conformance case.
+fn case_file(case: &str, path: &str) -> Option<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    std::fs::read(root.join(case).join(path)).ok()
+}
+
+/// Renders a template file of a recorded case whose only variable is
+/// `{{ name }}`, answered `app` in every case used here.
+fn render_version(case: &str, version: &str, file: &str) -> Vec<u8> {
+    let plain = case_file(case, &format!("{version}/{file}"));
+    let templated = case_file(case, &format!("{version}/{file}.jinja"));
+    let text = String::from_utf8(plain.or(templated).unwrap_or_default()).unwrap();
+    text.replace("{{ name }}", "app").into_bytes()
+}
+
+/// Returns the owner's version of `file`: the case's edit, or the old
+/// render when the owner left the file alone.
+fn owner_version(case: &str, file: &str) -> Vec<u8> {
+    let case_yml: serde_yaml::Value =
+        serde_yaml::from_slice(&case_file(case, "case.yml").unwrap()).unwrap();
+    match case_yml["edits"][file].as_str() {
+        Some(edit) => edit.as_bytes().to_vec(),
+        None => render_version(case, "template-v1", file),
+    }
+}
+
+/// Checks `update_file` against what Copier wrote in a recorded case.
+/// `repo_path` is the file's path from the repository root.
+fn check_recorded(case: &str, file: &str, repo_path: &str, old: Vec<u8>, mode: ConflictMode) {
+    let update = update_file(
+        repo_path,
+        &old,
+        &owner_version(case, file),
+        &render_version(case, "template-v2", file),
+        3,
+        mode,
+    )
+    .unwrap();
+    let expected = case_file(case, &format!("expected/{repo_path}")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&update.content),
+        String::from_utf8_lossy(&expected),
+        "{case}: {repo_path}"
+    );
+    let expected_rej = case_file(case, &format!("expected/{repo_path}.rej"));
+    assert_eq!(
+        update.rejects.as_deref().map(String::from_utf8_lossy),
+        expected_rej.as_deref().map(String::from_utf8_lossy),
+        "{case}: {repo_path}.rej"
+    );
+    let status = case_file(case, "expected-git-status").unwrap_or_default();
+    let unmerged = format!("UU {repo_path}\n");
+    let expected_conflict = String::from_utf8(status).unwrap().contains(&unmerged);
+    if mode == ConflictMode::Inline && case_file(case, "expected-git-status").is_some() {
+        assert_eq!(
+            update.conflicted, expected_conflict,
+            "{case}: conflict flag of {repo_path}"
+        );
+    }
+}
+
+#[test]
+fn update_file_matches_recorded_cases() {
+    let old = |case, file| render_version(case, "template-v1", file);
+    let inline = ConflictMode::Inline;
+    let rej = ConflictMode::Rej;
+    check_recorded(
+        "update-conflict-rej",
+        "settings.txt",
+        "settings.txt",
+        old("update-conflict-rej", "settings.txt"),
+        rej,
+    );
+    check_recorded(
+        "update-conflict-rej",
+        "notes.txt",
+        "notes.txt",
+        old("update-conflict-rej", "notes.txt"),
+        rej,
+    );
+    check_recorded(
+        "update-conflict-inline",
+        "settings.txt",
+        "settings.txt",
+        old("update-conflict-inline", "settings.txt"),
+        inline,
+    );
+    check_recorded(
+        "update-conflict-unmerged",
+        "settings.txt",
+        "settings.txt",
+        old("update-conflict-unmerged", "settings.txt"),
+        inline,
+    );
+    check_recorded(
+        "update-conflict-unmerged",
+        "notes.txt",
+        "notes.txt",
+        old("update-conflict-unmerged", "notes.txt"),
+        inline,
+    );
+    check_recorded(
+        "update-merge-clean",
+        "config.ini",
+        "config.ini",
+        old("update-merge-clean", "config.ini"),
+        inline,
+    );
+    check_recorded(
+        "update-project-subdir",
+        "config.ini",
+        "services/api/config.ini",
+        old("update-project-subdir", "config.ini"),
+        inline,
+    );
+    // Copier diffs a file that both sides added against an empty file.
+    check_recorded(
+        "update-added-both-sides",
+        "extra.txt",
+        "extra.txt",
+        Vec::new(),
+        inline,
+    );
+    check_recorded(
+        "update-added-both-sides",
+        "same.txt",
+        "same.txt",
+        Vec::new(),
+        inline,
+    );
+}
