@@ -596,3 +596,23 @@ fn update_file_matches_recorded_cases() {
         inline,
     );
 }
+
+#[test]
+fn update_file_binary_takes_new_render() {
+    let case = "update-binary-edited";
+    for file in ["both.bin", "owner.bin"] {
+        let update = update_file(
+            file,
+            &render_version(case, "template-v1", file),
+            &owner_version(case, file),
+            &render_version(case, "template-v2", file),
+            3,
+            ConflictMode::Inline,
+        )
+        .unwrap();
+        let expected = case_file(case, &format!("expected/{file}")).unwrap();
+        assert_eq!(update.content, expected, "{file}");
+        assert!(update.owner_changes_dropped, "{file}");
+        assert!(!update.conflicted, "{file}");
+    }
+}

@@ -34,6 +34,10 @@ pub struct FileUpdate {
     /// Whether the file has conflict markers and must be left unmerged in
     /// the index (`merge::mark_unmerged`), only in `ConflictMode::Inline`.
     pub conflicted: bool,
+    /// Set when the owner changed a binary file and those changes were
+    /// dropped in favour of the new render, as Copier drops them. The
+    /// command layer should tell the user.
+    pub owner_changes_dropped: bool,
 }
 
 /// Errors of the per-file update.
@@ -47,9 +51,12 @@ pub enum UpdateError {
 
 /// Carries the owner's changes to one file (`old_render` → `owner`) over to
 /// `new_render`, as Copier's update does. `path` is the file's path from the
-/// repository root, as it appears in the `.rej` header. A binary file in a
-/// rejected inline merge keeps the owner's bytes, because `git merge-file`
-/// rejects binary input and leaves the file alone.
+/// repository root, as it appears in the `.rej` header.
+///
+/// A binary file that the owner changed gets the new render, with
+/// `owner_changes_dropped` set: Copier's text patch cannot carry binary
+/// changes, so they are lost there too (recorded in the
+/// `update-binary-edited` conformance case).
 pub fn update_file(
     path: &str,
     old_render: &[u8],
@@ -58,25 +65,42 @@ pub fn update_file(
     context_lines: u32,
     mode: ConflictMode,
 ) -> Result<FileUpdate, UpdateError> {
-    let hunks = owner_patch(path, old_render, owner, context_lines)?;
+    let hunks = match owner_patch(path, old_render, owner, context_lines) {
+        Ok(hunks) => hunks,
+        Err(PatchError::Binary { .. }) => {
+            return Ok(FileUpdate {
+                content: new_render.to_vec(),
+                rejects: None,
+                conflicted: false,
+                owner_changes_dropped: old_render != owner,
+            });
+        }
+        Err(error) => return Err(error.into()),
+    };
     let applied = apply_with_rejects(path, &hunks, new_render);
     if applied.rejects.is_none() || mode == ConflictMode::Rej {
         return Ok(FileUpdate {
             content: applied.content,
             rejects: applied.rejects,
             conflicted: false,
+            owner_changes_dropped: false,
         });
     }
+    // Hunks were rejected, so the patch was text, but the new render can
+    // still be binary. `git merge-file` then fails and leaves the owner's
+    // file as it was.
     match merge_inline(path, old_render, owner, new_render) {
         Ok(merged) => Ok(FileUpdate {
             content: merged.content,
             rejects: None,
             conflicted: merged.conflicted,
+            owner_changes_dropped: false,
         }),
         Err(MergeError::Binary { .. }) => Ok(FileUpdate {
             content: owner.to_vec(),
             rejects: None,
             conflicted: false,
+            owner_changes_dropped: false,
         }),
         Err(error) => Err(error.into()),
     }
