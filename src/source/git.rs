@@ -442,3 +442,39 @@ fn blob_entry(repo: &Repository, path: String, item: &git2::TreeEntry<'_>) -> Re
     };
     Ok(Entry { path, kind })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthand_rewrites() {
+        assert_eq!(rewrite_shorthand("gh:a/b"), "https://github.com/a/b.git");
+        assert_eq!(
+            rewrite_shorthand("gh:/a/b.git"),
+            "https://github.com/a/b.git"
+        );
+        assert_eq!(
+            rewrite_shorthand("gl:g/s/p"),
+            "https://gitlab.com/g/s/p.git"
+        );
+        assert_eq!(rewrite_shorthand("./gh:x"), "./gh:x");
+    }
+
+    #[test]
+    fn home_expanded_for_current_user_only() {
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(expand_home("~"), home);
+        assert_eq!(expand_home("~/templates/a"), home.join("templates/a"));
+        assert_eq!(expand_home("~other/a"), PathBuf::from("~other/a"));
+        assert_eq!(expand_home("a/~"), PathBuf::from("a/~"));
+    }
+
+    #[test]
+    fn notices_use_copier_wording() {
+        assert_eq!(
+            Notice::DirtyChangesIncluded.to_string(),
+            "Dirty template changes included automatically."
+        );
+    }
+}
