@@ -27,5 +27,6 @@ pub mod scaffold;
 pub mod source;
 pub mod tasks;
 pub mod user_settings;
+pub mod update;
 pub mod value;
 pub mod yaml;

@@ -8,6 +8,7 @@
 //! same whatever the origin.
 
 pub mod embedded;
+pub mod git;
 pub mod local;
 
 use std::collections::HashMap;
