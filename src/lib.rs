@@ -26,7 +26,7 @@ pub mod question;
 pub mod scaffold;
 pub mod source;
 pub mod tasks;
-pub mod user_settings;
 pub mod update;
+pub mod user_settings;
 pub mod value;
 pub mod yaml;

@@ -85,9 +85,12 @@ pub fn copy(
 pub fn load_tree(source: &TemplateSource, options: &CopyOptions) -> Result<TemplateTree> {
     match source {
         TemplateSource::Embedded => Ok(source::embedded::load()),
-        TemplateSource::Given(src_path) => {
-            source::open(src_path, options.vcs_ref.as_deref(), options.prereleases)
-        }
+        TemplateSource::Given(src_path) => source::open(
+            src_path,
+            options.vcs_ref.as_deref(),
+            options.prereleases,
+            options.quiet,
+        ),
     }
 }
 

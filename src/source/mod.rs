@@ -164,14 +164,23 @@ impl TemplateTree {
     }
 }
 
-/// Opens the template named by `src_path`, as the user typed it.
-///
-/// NOTE: git repositories and URLs are read as plain folders until the git
-/// source lands; see `docs/COMPATIBILITY.md`.
-pub fn open(src_path: &str, vcs_ref: Option<&str>, prereleases: bool) -> Result<TemplateTree> {
-    let _ = (vcs_ref, prereleases);
-    let expanded = expand_home(src_path);
-    local::load(src_path, std::path::Path::new(&expanded))
+/// Opens the template named by `src_path`, as the user typed it: a git
+/// repository or URL (read at the chosen version) or a plain folder. Loading
+/// notices (no version tags, dirty changes included) go to stderr unless
+/// `quiet`.
+pub fn open(
+    src_path: &str,
+    vcs_ref: Option<&str>,
+    prereleases: bool,
+    quiet: bool,
+) -> Result<TemplateTree> {
+    let loaded = git::load(src_path, vcs_ref, prereleases)?;
+    if !quiet {
+        for notice in &loaded.notices {
+            eprintln!("warning: {notice}");
+        }
+    }
+    Ok(loaded.tree)
 }
 
 /// Expands a leading `~` to the home folder, as Python's `expanduser`.
