@@ -1,5 +1,6 @@
-//! Records the file modes of `template/`, which `include_dir` does not keep,
-//! so the built-in template creates executable scripts as executable.
+//! Records the file modes of `template/` and `releases/`, which `include_dir`
+//! does not keep, so the built-in template creates executable scripts as
+//! executable.
 
 use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
@@ -7,18 +8,25 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=template");
+    println!("cargo:rerun-if-changed=releases");
     println!("cargo:rerun-if-changed=copier.yml");
-    let root = Path::new("template");
-    let mut modes = Vec::new();
-    collect(root, root, &mut modes);
-    modes.sort();
-    let mut table = String::from("static TEMPLATE_MODES: &[(&str, u32)] = &[\n");
-    for (path, mode) in modes {
-        writeln!(table, "    ({path:?}, 0o{mode:o}),").unwrap();
+    let mut tables = String::new();
+    for (name, folder) in [
+        ("TEMPLATE_MODES", "template"),
+        ("RELEASE_MODES", "releases"),
+    ] {
+        let root = Path::new(folder);
+        let mut modes = Vec::new();
+        collect(root, root, &mut modes);
+        modes.sort();
+        writeln!(tables, "static {name}: &[(&str, u32)] = &[").unwrap();
+        for (path, mode) in modes {
+            writeln!(tables, "    ({path:?}, 0o{mode:o}),").unwrap();
+        }
+        writeln!(tables, "];").unwrap();
     }
-    table.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&out_dir).join("template_modes.rs"), table)
+    std::fs::write(Path::new(&out_dir).join("template_modes.rs"), tables)
         .expect("OUT_DIR is writable");
 }
 

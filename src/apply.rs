@@ -105,6 +105,9 @@ impl Journal {
     pub fn rollback(mut self) {
         for (original, backup) in self.replaced.drain(..).rev() {
             let _ = remove_entry(&original);
+            if let Some(parent) = original.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
             if let Err(error) = fs::rename(&backup, &original) {
                 tracing::error!("failed to restore `{}`: {error}", original.display());
             }
@@ -133,6 +136,49 @@ impl Journal {
         self.replaced.push((path.to_path_buf(), backup));
         Ok(())
     }
+}
+
+impl Journal {
+    /// Writes a file or link at `relative` below `root`, recording it.
+    pub fn write_node(
+        &mut self,
+        root: &Path,
+        relative: &str,
+        node: &crate::update::reconcile::Node,
+    ) -> Result<()> {
+        let path = root.join(relative);
+        check_inside(root, &path, relative, relative)?;
+        let result = match node {
+            crate::update::reconcile::Node::File { bytes, mode } => {
+                write_file(&path, bytes, *mode, self)
+            }
+            crate::update::reconcile::Node::Link { target } => write_link(&path, target, self),
+        };
+        result.with_context(|| format!("failed to write `{relative}`"))
+    }
+
+    /// Deletes the file or link at `relative` below `root`, keeping a backup
+    /// until the journal is committed, then removes parent folders that
+    /// became empty.
+    pub fn delete(&mut self, root: &Path, relative: &str) -> Result<()> {
+        let path = root.join(relative);
+        check_inside(root, &path, relative, relative)?;
+        if fs::symlink_metadata(&path).is_err() {
+            return Ok(());
+        }
+        self.backup(&path)?;
+        let mut parent = path.parent();
+        while let Some(dir) = parent {
+            if dir == root || fs::remove_dir(dir).is_err() {
+                break;
+            }
+            parent = dir.parent();
+        }
+        Ok(())
+    }
+
+    /// Keeps every change: drops the backups.
+    pub fn commit(self) {}
 }
 
 fn copy_entry(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -35,8 +35,32 @@ pub fn run(
     destination: &Path,
     options: &TaskOptions,
 ) -> Result<()> {
+    let owned: Vec<(String, Value)> = extra
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect();
+    let prepared: Vec<(Task, Vec<(String, Value)>)> = tasks
+        .iter()
+        .map(|task| (task.clone(), owned.clone()))
+        .collect();
+    run_each(worker, &prepared, phase, destination, options)
+}
+
+/// Runs tasks that each carry their own variables, as migrations do.
+pub fn run_each(
+    worker: &Worker,
+    tasks: &[(Task, Vec<(String, Value)>)],
+    phase: Phase,
+    destination: &Path,
+    options: &TaskOptions,
+) -> Result<()> {
     let count = tasks.len();
-    for (index, task) in tasks.iter().enumerate() {
+    for (index, (task, extra)) in tasks.iter().enumerate() {
+        let extra: Vec<(&str, Value)> = extra
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        let extra = extra.as_slice();
         let condition = match &task.condition {
             Value::Str(source) => Value::Str(worker.render_string(source, phase, extra)?),
             other => other.clone(),

@@ -70,7 +70,7 @@ pub fn copy(
         .as_deref()
         .unwrap_or(".copier-answers.yml");
     worker.answers.last = read_last_answers(worker.destination(), last_answers_file)?;
-    ask(&mut worker, options)?;
+    ask_with_message(&mut worker, options)?;
     render_and_write(&worker, options)?;
     if git_init && !options.pretend {
         report_git_setup(
@@ -102,10 +102,21 @@ pub fn prepare(
     operation: Operation,
 ) -> Result<Worker> {
     let template = Template::load(tree)?;
-    let user_settings = user_settings::load()?;
-    if !options.trust && !user_settings::is_trusted(&user_settings.trust, &template.tree.src_path) {
+    let trusted = user_settings::is_trusted(&user_settings::load()?.trust, &template.tree.src_path);
+    if !options.trust && !trusted {
         reject_unsafe(&template.unsafe_features(options.skip_tasks))?;
     }
+    prepare_loaded(template, destination, options, operation)
+}
+
+/// Builds the worker for a loaded template whose trust is already checked.
+pub fn prepare_loaded(
+    template: Template,
+    destination: &Path,
+    options: &CopyOptions,
+    operation: Operation,
+) -> Result<Worker> {
+    let user_settings = user_settings::load()?;
     template.check_extensions()?;
     let data = parse_data(&options.data, options.data_file.as_deref())?;
     let facts = RunFacts {
@@ -144,9 +155,14 @@ pub fn prepare(
 }
 
 /// Prints `_message_before_copy` and resolves every question.
-pub fn ask(worker: &mut Worker, options: &CopyOptions) -> Result<()> {
+pub fn ask_with_message(worker: &mut Worker, options: &CopyOptions) -> Result<()> {
     let before = worker.template.config.settings.message_before_copy.clone();
     print_message(worker, &before, options.quiet)?;
+    ask(worker, options)
+}
+
+/// Resolves every question and the answers file path.
+pub fn ask(worker: &mut Worker, options: &CopyOptions) -> Result<()> {
     let ask_options = AskOptions {
         defaults: options.defaults,
         skip_answered: options.skip_answered,
@@ -234,6 +250,13 @@ fn undo(destination: &Path, existed: bool, options: &CopyOptions, journal: Journ
 
 /// Renders every path and file of the template.
 pub fn build_plan(worker: &Worker) -> Result<Plan> {
+    build_plan_excluding(worker, None)
+}
+
+/// As `build_plan`, with `base_exclude` replacing the template's own
+/// exclusion list (update renders the old version with the new version's
+/// list, so that newly excluded paths do not look deleted).
+pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) -> Result<Plan> {
     let template = &worker.template;
     let settings = &template.config.settings;
     let context = worker.context(Phase::Render)?;
@@ -247,7 +270,7 @@ pub fn build_plan(worker: &Worker) -> Result<Plan> {
     if !copy_root.is_empty() && template.tree.get(&copy_root).is_none() {
         bail!("`_subdirectory` is `{copy_root}`, but the template has no such folder");
     }
-    let exclude = exclude_matcher(worker)?;
+    let exclude = exclude_matcher(worker, base_exclude)?;
     let delimiters = delimiters(&settings.envops);
     let input = PlanInput {
         tree: &template.tree,
@@ -290,8 +313,11 @@ fn delimiters(envops: &Value) -> Vec<String> {
 
 /// The exclusion list: the template's (or the default) plus `-x`, each
 /// rendered with `_copier_operation` and split into lines.
-fn exclude_matcher(worker: &Worker) -> Result<PathMatcher> {
-    let mut patterns = worker.template.config.settings.base_exclude();
+fn exclude_matcher(worker: &Worker, base_exclude: Option<&[String]>) -> Result<PathMatcher> {
+    let mut patterns = match base_exclude {
+        Some(patterns) => patterns.to_vec(),
+        None => worker.template.config.settings.base_exclude(),
+    };
     patterns.extend(worker.facts.exclude.iter().cloned());
     let extra = [("_copier_operation", Value::from(worker.operation.name()))];
     let mut lines = Vec::new();

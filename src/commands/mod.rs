@@ -1,11 +1,15 @@
 //! One function per subcommand; each takes plain options, not clap types.
 
+pub mod check_update;
 pub mod copy;
+pub mod recopy;
+pub mod update;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{Cli, Command, CopyArgs, ExtensionType, PushCommand, Stage};
+use crate::cli::{Cli, Command, ConflictMode, CopyArgs, ExtensionType, PushCommand, Stage};
 use crate::push::{self, ExtensionKind, PushOptions};
+use crate::update::ConflictMode as MergeConflict;
 use copy::{CopyOptions, TemplateSource};
 
 /// Runs the command the user chose.
@@ -24,9 +28,46 @@ pub fn run(cli: Cli) -> Result<()> {
                 false,
             )
         }
-        Some(Command::Update(_)) => bail!("`update` is not implemented yet"),
-        Some(Command::Recopy(_)) => bail!("`recopy` is not implemented yet"),
-        Some(Command::CheckUpdate(_)) => bail!("`check-update` is not implemented yet"),
+        Some(Command::Update(command)) => {
+            let mut copy = copy_options(&CopyArgs {
+                render: command.render.clone(),
+                defaults: command.defaults,
+                ..CopyArgs::default()
+            });
+            copy.skip_answered = command.skip_answered;
+            let conflict = match command.conflict {
+                ConflictMode::Inline => MergeConflict::Inline,
+                ConflictMode::Rej => MergeConflict::Rej,
+            };
+            let options = update::UpdateOptions {
+                destination: command.destination,
+                copy,
+                conflict,
+                context_lines: command.context_lines,
+            };
+            self::update::update(&options)
+        }
+        Some(Command::Recopy(command)) => {
+            let args = CopyArgs {
+                render: command.render.clone(),
+                defaults: command.defaults,
+                force: command.force,
+                overwrite: command.overwrite,
+                no_cleanup: false,
+            };
+            let mut options = copy_options(&args);
+            options.skip_answered = command.skip_answered;
+            recopy::recopy(&command.destination, &options)
+        }
+        Some(Command::CheckUpdate(command)) => {
+            let options = check_update::CheckUpdateOptions {
+                answers_file: command.answers_file.as_deref(),
+                quiet: command.quiet,
+                prereleases: command.prereleases,
+                format: command.output_format,
+            };
+            check_update::check_update(&command.destination, &options)
+        }
         Some(Command::SyncCompose(_)) => bail!("`sync-compose` is not implemented yet"),
         Some(Command::Validate(_)) => bail!("`validate` is not implemented yet"),
         Some(Command::BuildRegistry(_)) => bail!("`build-registry` is not implemented yet"),

@@ -10,7 +10,9 @@
 //! caller before this point.
 
 pub mod merge;
+pub mod migrations;
 pub mod patch;
+pub mod reconcile;
 
 use merge::{MergeError, merge_inline};
 use patch::{PatchError, apply_with_rejects, owner_patch};

@@ -1,0 +1,513 @@
+//! `kwz-new update`: carry a project to a newer template version without
+//! losing the owner's changes.
+//!
+//! The checks and results are Copier 9.19.1's (`copier update`): the project
+//! must be a clean git work tree with an answers file that records
+//! `_src_path` and `_commit`, and downgrades are refused. The old version is
+//! rendered with the recorded answers, the new version with the final
+//! answers, and `update::reconcile` decides each file from the old render,
+//! the project and the new render. Unlike Copier, everything is computed in
+//! memory before the first write, and a failure puts the project back as it
+//! was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use git2::{Repository, StatusOptions};
+use pep440_rs::Version;
+
+use crate::apply::Journal;
+use crate::commands::copy::{
+    self, CopyOptions, absolute, build_plan_excluding, print_message, skip_matcher,
+};
+use crate::context::Phase;
+use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
+use crate::plan::{Plan, PlannedKind};
+use crate::source::{self, TemplateTree, embedded};
+use crate::tasks::{self, TaskOptions};
+use crate::update::migrations::{self, MigrationRange, MigrationTask};
+use crate::update::reconcile::{Change, Node, ReconcileOptions, reconcile};
+use crate::update::{ConflictMode, merge};
+use crate::user_settings;
+use crate::value::Value;
+
+/// Options of one update, resolved from the command line.
+#[derive(Clone, Debug)]
+pub struct UpdateOptions {
+    pub destination: PathBuf,
+    pub copy: CopyOptions,
+    pub conflict: ConflictMode,
+    pub context_lines: u32,
+}
+
+/// The project being updated: where it is in its repository.
+struct Project {
+    root: PathBuf,
+    repository: Repository,
+    /// Project folder relative to the work tree root, `/`-separated.
+    prefix: String,
+}
+
+/// Runs `update`.
+pub fn update(options: &UpdateOptions) -> Result<()> {
+    let root = absolute(&options.destination)?;
+    let answers_file = options
+        .copy
+        .answers_file
+        .clone()
+        .unwrap_or_else(|| ".copier-answers.yml".into());
+    let last = read_last_answers(&root, &answers_file)?;
+    let (src_path, old_commit) = recorded_template(&last, &answers_file)?;
+    let project = open_project(&root)?;
+    check_clean(&project)?;
+
+    let old_tree = load_template(&src_path, Some(&old_commit), options.copy.prereleases, true)?;
+    let new_ref = match options.copy.vcs_ref.as_deref() {
+        Some(":current:") => Some(old_commit.clone()),
+        other => other.map(str::to_string),
+    };
+    let new_tree = load_template(
+        &src_path,
+        new_ref.as_deref(),
+        options.copy.prereleases,
+        options.copy.quiet,
+    )?;
+    let (old_version, new_version) = versions(&old_tree, &new_tree)?;
+    let old_template = Template::load(old_tree)?;
+    let new_template = Template::load(new_tree)?;
+    let new_describe = describe(&new_template.tree);
+    let variable_start = variable_delimiter(&new_template, "variable_start_string", "{{");
+    let variable_end = variable_delimiter(&new_template, "variable_end_string", "}}");
+    let range = MigrationRange {
+        from_describe: &old_commit,
+        to_describe: &new_describe,
+        from: &old_version,
+        to: &new_version,
+        variable_start: &variable_start,
+        variable_end: &variable_end,
+    };
+    let migrations = &new_template.config.settings.migrations;
+    let before = migrations::tasks_for("before", migrations, &range)?;
+    let after = migrations::tasks_for("after", migrations, &range)?;
+    check_trust(
+        &old_template,
+        &new_template,
+        !before.is_empty() || !after.is_empty(),
+        &options.copy,
+    )?;
+
+    let new_base_exclude = new_template.config.settings.base_exclude();
+    let old = render_old(old_template, &root, &last, &new_base_exclude, options)?;
+    let mut worker = copy::prepare_loaded(
+        new_template,
+        &root,
+        &update_copy_options(options),
+        Operation::Update,
+    )?;
+    let message = worker
+        .template
+        .config
+        .settings
+        .message_before_update
+        .clone();
+    print_message(&worker, &message, options.copy.quiet)?;
+    if !options.copy.quiet {
+        let word = if old_version == new_version {
+            "Keeping"
+        } else {
+            "Updating to"
+        };
+        eprintln!("{word} template version {new_version}");
+    }
+
+    let restore = Restore::capture(&project)?;
+    let result = apply_update(
+        &mut worker,
+        &project,
+        &old,
+        &answers_file,
+        &before,
+        &after,
+        options,
+    );
+    if let Err(error) = result {
+        restore.restore(&project);
+        return Err(error);
+    }
+    let message = worker.template.config.settings.message_after_update.clone();
+    print_message(&worker, &message, options.copy.quiet)
+}
+
+/// The steps that change the project; on error the caller restores it.
+fn apply_update(
+    worker: &mut Worker,
+    project: &Project,
+    old: &BTreeMap<String, Node>,
+    answers_file: &str,
+    before: &[MigrationTask],
+    after: &[MigrationTask],
+    options: &UpdateOptions,
+) -> Result<()> {
+    let task_options = TaskOptions {
+        quiet: options.copy.quiet,
+        pretend: options.copy.pretend,
+    };
+    tasks::run_each(worker, before, Phase::Migrate, &project.root, &task_options)?;
+    worker.answers.last = if options.copy.skip_answered {
+        worker.answers.last.clone()
+    } else {
+        read_last_answers(&project.root, answers_file)?
+    };
+    if options.copy.skip_answered && worker.answers.last.is_empty() {
+        worker.answers.last = read_last_answers(&project.root, answers_file)?;
+    }
+    copy::ask(worker, &update_copy_options(options))?;
+    let new = nodes(&build_plan_excluding(worker, None)?);
+
+    let skip = skip_matcher(worker)?;
+    let reconcile_options = ReconcileOptions {
+        skip_if_exists: &skip,
+        answers_file: &worker.facts.answers_file,
+        context_lines: options.context_lines,
+        conflict: options.conflict,
+        repository_prefix: &project.prefix,
+    };
+    let mut changes = reconcile(
+        old,
+        &new,
+        &|path| read_node(&project.root.join(path)),
+        &reconcile_options,
+    )?;
+    let answers_path = worker.facts.answers_file.clone();
+    changes.sort_by_key(
+        |change| matches!(change, Change::Write { path, .. } if *path == answers_path),
+    );
+    if options.copy.pretend {
+        return Ok(());
+    }
+    write_changes(project, &changes)?;
+    if !options.copy.skip_tasks {
+        let extra = [
+            ("_stage", Value::from("task")),
+            ("_copier_operation", Value::from("update")),
+        ];
+        tasks::run(
+            worker,
+            &worker.template.config.settings.tasks,
+            &extra,
+            Phase::Tasks,
+            &project.root,
+            &task_options,
+        )?;
+    }
+    tasks::run_each(worker, after, Phase::Migrate, &project.root, &task_options)
+}
+
+/// Copy options for the renders of an update: overwrite on, as Copier
+/// forces it.
+fn update_copy_options(options: &UpdateOptions) -> CopyOptions {
+    CopyOptions {
+        overwrite: true,
+        ..options.copy.clone()
+    }
+}
+
+/// Reads `_src_path` and `_commit` from the recorded answers.
+fn recorded_template(
+    last: &indexmap::IndexMap<String, Value>,
+    answers_file: &str,
+) -> Result<(String, String)> {
+    let src_path = last.get("_src_path").and_then(Value::as_str);
+    let commit = last.get("_commit").map(crate::jinja::python_str);
+    match (src_path, commit) {
+        (Some(src_path), Some(commit)) => Ok((src_path.to_string(), commit)),
+        _ if last.is_empty() => bail!(
+            "answers file `{answers_file}` not found or empty\nhint: update needs the answers file that the copy wrote; pass `-a PATH` if it has another name"
+        ),
+        _ => bail!(
+            "cannot update: `{answers_file}` does not record the template's `_src_path` and `_commit`"
+        ),
+    }
+}
+
+fn open_project(root: &Path) -> Result<Project> {
+    let repository = Repository::discover(root)
+        .ok()
+        .filter(|repository| repository.workdir().is_some())
+        .with_context(|| {
+            format!(
+                "cannot update `{}`: updating needs a project tracked by git",
+                root.display()
+            )
+        })?;
+    let workdir = repository
+        .workdir()
+        .expect("checked above")
+        .canonicalize()?;
+    let canonical = root
+        .canonicalize()
+        .with_context(|| format!("project folder `{}` not found", root.display()))?;
+    let prefix = canonical
+        .strip_prefix(&workdir)
+        .unwrap_or(Path::new(""))
+        .to_string_lossy()
+        .into_owned();
+    Ok(Project {
+        root: canonical,
+        repository,
+        prefix,
+    })
+}
+
+/// Refuses a project with uncommitted or untracked changes below it.
+fn check_clean(project: &Project) -> Result<()> {
+    let mut status_options = StatusOptions::new();
+    status_options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    if !project.prefix.is_empty() {
+        status_options.pathspec(&project.prefix);
+    }
+    let statuses = project.repository.statuses(Some(&mut status_options))?;
+    if let Some(entry) = statuses.iter().next() {
+        bail!(
+            "the project has uncommitted changes (`{}` and maybe more); commit or stash them, then update again",
+            entry.path().unwrap_or("?")
+        );
+    }
+    Ok(())
+}
+
+/// Loads a template version: the built-in catalog for projects made from
+/// the built-in template, git otherwise.
+fn load_template(
+    src_path: &str,
+    vcs_ref: Option<&str>,
+    prereleases: bool,
+    quiet: bool,
+) -> Result<TemplateTree> {
+    if src_path == embedded::SRC_PATH {
+        return embedded::release(vcs_ref);
+    }
+    let tree = source::open(src_path, vcs_ref, prereleases, quiet)?;
+    if tree.revision.is_none() {
+        bail!(
+            "cannot update: template `{src_path}` is not a git repository, so it has no versions\nhint: updates need a template tracked by git with version tags"
+        );
+    }
+    Ok(tree)
+}
+
+fn versions(old: &TemplateTree, new: &TemplateTree) -> Result<(Version, Version)> {
+    let version_of = |tree: &TemplateTree| {
+        tree.revision
+            .as_ref()
+            .and_then(|revision| revision.version.as_deref())
+            .and_then(|text| text.parse::<Version>().ok())
+    };
+    let old_version = version_of(old)
+        .context("cannot update: the version of the last update cannot be determined")?;
+    let new_version = version_of(new)
+        .context("cannot update: the version of the template cannot be determined")?;
+    if old_version > new_version {
+        bail!(
+            "cannot update from {old_version} to the older {new_version}: downgrades are not supported"
+        );
+    }
+    Ok((old_version, new_version))
+}
+
+fn describe(tree: &TemplateTree) -> String {
+    tree.revision
+        .as_ref()
+        .map(|revision| revision.describe.clone())
+        .unwrap_or_default()
+}
+
+fn variable_delimiter(template: &Template, key: &str, fallback: &str) -> String {
+    template
+        .config
+        .settings
+        .envops
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or(fallback)
+        .to_string()
+}
+
+/// Rejects the update when it would run unsafe features without trust: the
+/// new template's, the old template's tasks and extensions, and migrations.
+fn check_trust(
+    old: &Template,
+    new: &Template,
+    has_migrations: bool,
+    options: &CopyOptions,
+) -> Result<()> {
+    if options.trust || user_settings::is_trusted(&user_settings::load()?.trust, &new.tree.src_path)
+    {
+        return Ok(());
+    }
+    let mut features = new.unsafe_features(options.skip_tasks);
+    for feature in old.unsafe_features(false) {
+        if !features.contains(&feature) {
+            features.push(feature);
+        }
+    }
+    if has_migrations {
+        features.push("migrations");
+    }
+    features.sort_unstable();
+    reject_unsafe(&features)
+}
+
+/// Renders the old version with the recorded answers and the new version's
+/// exclusions, in memory.
+fn render_old(
+    template: Template,
+    root: &Path,
+    last: &indexmap::IndexMap<String, Value>,
+    new_base_exclude: &[String],
+    options: &UpdateOptions,
+) -> Result<BTreeMap<String, Node>> {
+    let old_options = CopyOptions {
+        data: Vec::new(),
+        data_file: None,
+        defaults: true,
+        quiet: true,
+        trust: true,
+        ask: Vec::new(),
+        ..options.copy.clone()
+    };
+    let mut worker = copy::prepare_loaded(template, root, &old_options, Operation::Update)?;
+    worker.answers.init = last.clone();
+    copy::ask(&mut worker, &old_options)
+        .context("failed to render the project's current template version")?;
+    Ok(nodes(&build_plan_excluding(
+        &worker,
+        Some(new_base_exclude),
+    )?))
+}
+
+/// Files and links of a plan by destination path.
+fn nodes(plan: &Plan) -> BTreeMap<String, Node> {
+    plan.entries
+        .iter()
+        .filter_map(|entry| {
+            let node = match &entry.kind {
+                PlannedKind::Dir => return None,
+                PlannedKind::File { bytes, mode } => Node::File {
+                    bytes: bytes.clone(),
+                    mode: *mode,
+                },
+                PlannedKind::Symlink { target } => Node::Link {
+                    target: target.clone(),
+                },
+            };
+            Some((entry.destination.clone(), node))
+        })
+        .collect()
+}
+
+fn read_node(path: &Path) -> Option<Node> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if metadata.file_type().is_symlink() {
+        return Some(Node::Link {
+            target: std::fs::read_link(path)
+                .ok()?
+                .to_string_lossy()
+                .into_owned(),
+        });
+    }
+    if !metadata.is_file() {
+        return None;
+    }
+    Some(Node::File {
+        bytes: std::fs::read(path).ok()?,
+        mode: metadata.permissions().mode() & 0o7777,
+    })
+}
+
+/// Writes the changes, then registers conflicts in the index.
+fn write_changes(project: &Project, changes: &[Change]) -> Result<()> {
+    let mut journal = Journal::default();
+    for change in changes {
+        let result = match change {
+            Change::Write { path, node } => journal.write_node(&project.root, path, node),
+            Change::Delete { path } => journal.delete(&project.root, path),
+            Change::Rejects { path, bytes } => journal.write_node(
+                &project.root,
+                &format!("{path}.rej"),
+                &Node::File {
+                    bytes: bytes.clone(),
+                    mode: 0o644,
+                },
+            ),
+            Change::Unmerged { .. } => Ok(()),
+            Change::DroppedBinaryEdit { path } => {
+                eprintln!(
+                    "warning: `{path}` is binary; your changes to it were replaced by the new template version, as Copier does"
+                );
+                Ok(())
+            }
+        };
+        if let Err(error) = result {
+            journal.rollback();
+            return Err(error);
+        }
+    }
+    for change in changes {
+        if let Change::Unmerged { path, base, theirs } = change {
+            let repository_path = if project.prefix.is_empty() {
+                path.clone()
+            } else {
+                format!("{}/{path}", project.prefix)
+            };
+            if let Err(error) = merge::mark_unmerged(
+                &project.repository,
+                &repository_path,
+                base.as_deref(),
+                theirs.as_deref(),
+            ) {
+                journal.rollback();
+                return Err(error.into());
+            }
+        }
+    }
+    journal.commit();
+    Ok(())
+}
+
+/// What is needed to put the project back after a failed update: the index
+/// file, and the files changed by migrations (restored from `HEAD`).
+struct Restore {
+    index: Option<Vec<u8>>,
+}
+
+impl Restore {
+    fn capture(project: &Project) -> Result<Self> {
+        let index_path = project.repository.path().join("index");
+        Ok(Restore {
+            index: std::fs::read(&index_path).ok(),
+        })
+    }
+
+    /// Restores the index and every tracked file below the project from
+    /// `HEAD`, and removes untracked files below it (the project was clean
+    /// before the update, so they are the update's).
+    fn restore(self, project: &Project) {
+        if let Some(index) = &self.index {
+            let _ = std::fs::write(project.repository.path().join("index"), index);
+        }
+        let mut checkout = git2::build::CheckoutBuilder::new();
+        checkout.force().remove_untracked(true);
+        if !project.prefix.is_empty() {
+            checkout.path(&project.prefix);
+        }
+        if let Err(error) = project.repository.checkout_head(Some(&mut checkout)) {
+            tracing::error!("failed to restore the project from HEAD: {error}");
+        }
+    }
+}
