@@ -53,8 +53,8 @@ struct SourceCache {
     inline_names: HashMap<String, String>,
     /// Synthetic name to the rewritten inline text.
     inline_sources: HashMap<String, String>,
-    /// Template name to its text before rewriting, for templates whose
-    /// rewritten text differs.
+    /// Template name to its text before rewriting, for inline templates and
+    /// for files whose rewritten text differs.
     originals: HashMap<String, String>,
 }
 
@@ -88,9 +88,9 @@ impl Sources {
         }
         let name = format!("{INLINE_PREFIX}{}", cache.inline_names.len());
         let prepared = rewrite(source, &self.syntax, self.line_comment_prefix.as_deref());
-        if prepared != source {
-            cache.originals.insert(name.clone(), source.to_string());
-        }
+        // Kept even when unchanged: minijinja's excerpt would show the
+        // synthetic name.
+        cache.originals.insert(name.clone(), source.to_string());
         cache.inline_sources.insert(name.clone(), prepared);
         cache.inline_names.insert(source.to_string(), name.clone());
         name

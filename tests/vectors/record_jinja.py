@@ -385,6 +385,22 @@ CASES = [
     # Yield outside path names renders its body
     ("{% yield x from [1, 2] %}[{{ x }}]{% endyield %}", {}),
     ("a{% yield x from [1, 2] %}{{ x.missing.deeper }}{% endyield %}b", {}),
+    # Idioms of real templates
+    ("{{ name|lower|replace(' ', '-') }} {{ name.split(' ')[-1] }} {{ name|default('x')|upper }} {{ name[:3] }}", {"name": "My Cool Project"}),
+    ("{{ '{:02d}'.format(n) }} {{ '%02d' % n }} {{ n|string|length }} {{ (n * 1.5)|int }} {{ n ~ '' }}", {"n": 7}),
+    ("{% if x is defined and x %}yes{% endif %}{% if y is not defined %}no-y{% endif %}{% if z is none %}z-none{% endif %}", {"x": True, "z": None}),
+    ("{{ items.0 }} {{ items[0] }} {{ d.k.0 }}", {"items": ["a", "b"], "d": {"k": ["v"]}}),
+    ("{% set l = [1] %}{% set l = l + [2] %}{{ l }} {{ l|length }}", {}),
+    ("{% for k, v in d|dictsort %}{{ k }}: {{ v }}\n{% endfor %}", {"d": {"b": True, "a": None}}),
+    ("{{ use_docker }} {{ use_docker|lower }} {{ 'yes' if use_docker else 'no' }} {{ port + 1 }} {{ port|string }}", {"use_docker": True, "port": 8080}),
+    ("{{ x|to_json }} {{ x|tojson }} {{ x }}", {"x": {"str": "v", "int": 1, "list": ["a"], "bool": False}}),
+    ("{%- for item in items %}\n- {{ item }}\n{%- endfor %}\n", {"items": ["a", "b"]}),
+    ("{{ d.__class__ }}", {"d": {}}),
+    ("{{ 'a b'.__len__() }}", {}),
+    ("{{ x|b64encode|b64decode }} {{ x|hash('sha256')|truncate(11, true, '') }} {{ x|regex_replace('[^a-z]', '')|upper }}", {"x": "Secret-Value_1"}),
+    ("{% macro field(name, type='str', required=false) -%}{{ name }}: {{ type }}{{ '!' if required }}{%- endmacro %}{{ field('a') }} {{ field('b', required=true) }} {{ field(type='int', name='c') }}", {}),
+    ("{{ d|selectattr('enabled')|map(attribute='name')|join(',') }} {{ d|map(attribute='port')|max }}", {"d": [{"name": "a", "enabled": True, "port": 1}, {"name": "b", "enabled": False, "port": 2}]}),
+    ("{{ date_value > other }} {{ [date_value, other]|sort|first }} {{ date_value.strftime('%Y') }}", {"date_value": datetime.date(2024, 5, 1), "other": datetime.date(2023, 1, 1)}),
     # Includes are absent here; errors
     ("{% include 'nope.jinja' %}", {}),
     ("{{ 'a' + 1 }}", {}),
