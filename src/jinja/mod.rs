@@ -1,12 +1,46 @@
-//! The template engine: minijinja configured to render as Copier's Jinja2
-//! environment does.
+//! The template engine: minijinja configured to render as Copier 9.19.1's
+//! Jinja2 environment does.
 //!
-//! STUB: the interface below is fixed; the implementation is in progress.
+//! Copier renders with a Jinja2 `SandboxedEnvironment` plus the Ansible
+//! core filters and its own `yield` tag. Templates written for it rely on
+//! Python: `{{ flag }}` prints `True`, `'%s' % x` formats, `l.append(x)`
+//! changes a list. minijinja 3.1 gives the engine; this module adds what
+//! Python gives Jinja2:
+//!
+//! - `repr`: values print as Python's `str()` (`renderer` installs it as the
+//!   output formatter), and `python_str`/`python_repr` give the same text
+//!   for plain values.
+//! - `rewrite`: the source rewrite behind `%`, `/`, `~`, mutable literals
+//!   and `{% yield %}` (its module docs say why a rewrite), with the helper
+//!   functions in `operators`.
+//! - `objects`: mutable lists and dicts, paths and dates.
+//! - `methods`: Python's `str`, `list` and `dict` methods.
+//! - `filters`, `tests`, `globals`: Jinja2's built-ins where minijinja's
+//!   output differs, and the Ansible filters Copier loads.
+//! - `pyformat`: `printf`-style and `str.format` formatting.
+//!
+//! Known differences from Jinja2 are listed in `docs/jinja.md`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::value::Value;
+
+mod convert;
+mod envops;
+mod filters;
+mod globals;
+mod jinja_tests;
+mod methods;
+mod objects;
+mod operators;
+mod pyformat;
+mod renderer;
+mod repr;
+mod rewrite;
+mod strftime;
+
+pub use objects::{DateValue, PathValue};
+pub use renderer::Renderer;
 
 /// Jinja environment options from `_envops`.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,15 +82,6 @@ impl Default for EnvOptions {
     }
 }
 
-impl EnvOptions {
-    /// Reads the `_envops` mapping. Unknown keys are ignored, as Jinja2's
-    /// `Environment(**envops)` would reject them only for real typos.
-    pub fn from_envops(envops: &Value) -> Result<Self, String> {
-        let _ = envops;
-        todo!("envops")
-    }
-}
-
 /// Supplies template sources by name (a `/`-separated path relative to the
 /// template root) for `include`, `import` and `extends`.
 pub trait TemplateLoader: Send + Sync {
@@ -71,9 +96,13 @@ pub trait TemplateLoader: Send + Sync {
 #[error("{message}")]
 pub struct RenderError {
     pub message: String,
+    /// The template file, relative to the template root; `None` for a
+    /// string rendered with `render_str` or `render_path_component`.
     pub template: Option<String>,
     pub line: Option<usize>,
-    /// minijinja's excerpt of the template around the failure.
+    /// The lines of the template around the failure: minijinja's debug
+    /// excerpt, or ours from the source as written when the compiled text
+    /// was rewritten (see `rewrite`).
     pub detail: Option<String>,
 }
 
@@ -86,11 +115,15 @@ pub struct Context {
 }
 
 impl Context {
+    /// Adds a plain value. Lists and mappings become mutable objects, so a
+    /// template that changes one sees the change in later renders with the
+    /// same context, as with Copier's Python objects.
     pub fn insert(&mut self, name: &str, value: &Value) {
-        let _ = (name, value);
-        todo!("context")
+        self.values
+            .insert(name.to_string(), convert::to_jinja(value));
     }
 
+    /// Adds a template value as it is.
     pub fn insert_object(&mut self, name: &str, value: minijinja::Value) {
         self.values.insert(name.to_string(), value);
     }
@@ -100,68 +133,45 @@ impl Context {
 /// `{% yield %}` tag for this item (empty without one).
 pub type RenderedComponent = (String, Vec<(String, Value)>);
 
-/// A configured environment, built once per template and reused for every
-/// file and string.
-pub struct Renderer {
-    _private: (),
-}
-
-impl Renderer {
-    pub fn new(options: &EnvOptions, loader: Arc<dyn TemplateLoader>) -> Result<Self, RenderError> {
-        let _ = (options, loader);
-        todo!("renderer")
-    }
-
-    /// Renders a string from `copier.yml` (a default, a setting, a task).
-    pub fn render_str(&self, source: &str, context: &Context) -> Result<String, RenderError> {
-        let _ = (source, context);
-        todo!("render_str")
-    }
-
-    /// Renders the template file `name` (relative to the template root).
-    pub fn render_file(&self, name: &str, context: &Context) -> Result<String, RenderError> {
-        let _ = (name, context);
-        todo!("render_file")
-    }
-
-    /// Renders one component of a template path, expanding a `{% yield %}`
-    /// tag into one result per item.
-    pub fn render_path_component(
-        &self,
-        source: &str,
-        context: &Context,
-    ) -> Result<Vec<RenderedComponent>, RenderError> {
-        let _ = (source, context);
-        todo!("render_path_component")
-    }
-}
-
 /// Converts a minijinja value back into a plain value.
 pub fn from_jinja(value: &minijinja::Value) -> Value {
-    let _ = value;
-    todo!("from_jinja")
+    convert::from_jinja(value)
+}
+
+/// Converts a plain value into a template value, as `Context::insert` does.
+pub fn to_jinja(value: &Value) -> minijinja::Value {
+    convert::to_jinja(value)
 }
 
 /// Python's `str(value)`, as `{{ value }}` prints it.
 pub fn python_str(value: &Value) -> String {
-    let _ = value;
-    todo!("python_str")
+    repr::plain_str(value)
 }
 
 /// Python's `repr(value)`.
 pub fn python_repr(value: &Value) -> String {
-    let _ = value;
-    todo!("python_repr")
+    repr::plain_repr(value)
 }
 
-/// Converts a plain value into a minijinja value.
-pub fn to_jinja(value: &Value) -> minijinja::Value {
-    let _ = value;
-    todo!("to_jinja")
-}
-
-/// A `PurePath`-like object: prints as the path, joins with `/`.
+/// A `PurePosixPath`-like template value for `_copier_conf.src_path` and
+/// friends: prints as the path, joins with `/`, has `.name`, `.parent`,
+/// `.suffix` and `.stem`.
 pub fn path_object(path: &str) -> minijinja::Value {
-    let _ = path;
-    todo!("path_object")
+    minijinja::Value::from_object(PathValue::new(path))
 }
+
+/// Registers everything Copier's environment has beyond minijinja's
+/// defaults: filters, tests, globals, Python methods and the helpers that
+/// rewritten sources call.
+fn register(env: &mut minijinja::Environment<'static>) {
+    filters::register(env);
+    jinja_tests::register(env);
+    globals::register(env);
+    env.set_unknown_method_callback(methods::call_method);
+    env.add_function(rewrite::MOD_FUNCTION, operators::modulo);
+    env.add_function(rewrite::DIV_FUNCTION, operators::divide);
+    env.add_function(rewrite::CONCAT_FUNCTION, operators::concat);
+    env.add_function(rewrite::LIST_FUNCTION, operators::list);
+    env.add_function(rewrite::DICT_FUNCTION, operators::dict);
+}
+

@@ -1,0 +1,971 @@
+//! The Ansible core filters of jinja2-ansible-filters 1.3.2 (except the
+//! regex and path ones, in their own modules).
+
+use base64::Engine;
+use chrono::Timelike as _;
+use indexmap::IndexMap;
+use md5::Md5;
+use minijinja::value::{Kwargs, Tuple, ValueKind};
+use minijinja::{Error, ErrorKind, State, Value};
+use rand::seq::{IndexedRandom, SliceRandom};
+use sha1::Sha1;
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+
+use super::json::{JsonOptions, dumps, loads};
+use super::pyrandom::{PyRandom, Seed};
+use super::sequence::group_items;
+use super::{FilterFn, bind, iterate};
+use crate::jinja::convert::{from_jinja, to_jinja};
+use crate::jinja::objects::{DateValue, PyDict, PyList, invalid, mapping_entries, type_name};
+use crate::jinja::pyformat::Number;
+use crate::jinja::repr::{jinja_repr, jinja_str};
+use crate::yaml::{DumpOptions, FlowStyle};
+
+pub const FILTERS: &[(&str, FilterFn)] = &[
+    ("to_json", to_json),
+    ("to_nice_json", to_nice_json),
+    ("from_json", from_json),
+    ("to_yaml", to_yaml),
+    ("to_nice_yaml", to_nice_yaml),
+    ("from_yaml", from_yaml),
+    ("from_yaml_all", from_yaml_all),
+    ("bool", to_bool),
+    ("ternary", ternary),
+    ("combine", combine),
+    ("hash", hash),
+    ("md5", md5),
+    ("sha1", sha1),
+    ("checksum", sha1),
+    ("b64encode", b64encode),
+    ("b64decode", b64decode),
+    ("to_uuid", to_uuid),
+    ("quote", quote),
+    ("comment", comment),
+    ("mandatory", mandatory),
+    ("type_debug", type_debug),
+    ("flatten", flatten),
+    ("extract", extract),
+    ("subelements", subelements),
+    ("ans_groupby", ans_groupby),
+    ("shuffle", shuffle),
+    ("ans_random", ans_random),
+    ("random_mac", random_mac),
+    ("to_datetime", to_datetime),
+    ("strftime", strftime),
+];
+
+/// The `json.dumps` keyword arguments a template may pass.
+fn json_options(kwargs: &Kwargs, mut options: JsonOptions) -> Result<JsonOptions, Error> {
+    if let Some(indent) = kwargs.get::<Option<Value>>("indent")? {
+        options.indent = (!indent.is_none())
+            .then(|| super::args::to_int(&indent))
+            .transpose()?;
+    }
+    if let Some(sort_keys) = kwargs.get::<Option<Value>>("sort_keys")? {
+        options.sort_keys = sort_keys.is_true();
+    }
+    if let Some(ensure_ascii) = kwargs.get::<Option<Value>>("ensure_ascii")? {
+        options.ensure_ascii = ensure_ascii.is_true();
+    }
+    if let Some(separators) = kwargs.get::<Option<Value>>("separators")? {
+        let parts: Vec<String> = separators
+            .try_iter()?
+            .map(|part| jinja_str(&part))
+            .collect();
+        let [item, key] = <[String; 2]>::try_from(parts)
+            .map_err(|_| invalid("separators must be an (item, key) pair"))?;
+        options.separators = Some((item, key));
+    }
+    Ok(options)
+}
+
+/// `to_json(**kwargs)`: `json.dumps` with Python's defaults and Copier's
+/// fallback for dates and paths.
+fn to_json(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind(
+        "to_json",
+        &[],
+        args,
+        &Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+    )?;
+    let options = json_options(
+        kwargs,
+        JsonOptions {
+            jsonable_fallback: true,
+            ..JsonOptions::default()
+        },
+    )?;
+    Ok(Value::from(dumps(&value, &options)?))
+}
+
+/// `to_nice_json(indent=4, sort_keys=True)` with `(",", ": ")` separators;
+/// when that fails (say, keys that cannot be sorted) Ansible falls back to
+/// a plain `json.dumps`, without Copier's date fallback.
+fn to_nice_json(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind(
+        "to_nice_json",
+        &["indent", "sort_keys"],
+        args,
+        &Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+    )?;
+    let defaults = JsonOptions {
+        indent: Some(bound.int(0, 4)?),
+        sort_keys: bound.flag(1, true),
+        separators: Some((",".into(), ": ".into())),
+        ..JsonOptions::default()
+    };
+    let options = json_options(kwargs, defaults)?;
+    match dumps(&value, &options) {
+        Ok(text) => Ok(Value::from(text)),
+        Err(_) => Ok(Value::from(dumps(&value, &JsonOptions::default())?)),
+    }
+}
+
+fn from_json(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("from_json", &[], args, kwargs)?;
+    loads(&jinja_str(&value))
+}
+
+fn yaml_error(error: crate::yaml::YamlError) -> Error {
+    invalid(format!("YAML: {error}"))
+}
+
+/// The `yaml.dump` keyword arguments a template may pass.
+fn yaml_options(kwargs: &Kwargs, mut options: DumpOptions) -> Result<DumpOptions, Error> {
+    if let Some(indent) = kwargs.get::<Option<Value>>("indent")? {
+        options.indent = usize::try_from(super::args::to_int(&indent)?).unwrap_or(2);
+    }
+    if let Some(width) = kwargs.get::<Option<Value>>("width")? {
+        options.width = usize::try_from(super::args::to_int(&width)?).unwrap_or(80);
+    }
+    if let Some(sort_keys) = kwargs.get::<Option<Value>>("sort_keys")? {
+        options.sort_keys = sort_keys.is_true();
+    }
+    if let Some(allow_unicode) = kwargs.get::<Option<Value>>("allow_unicode")? {
+        options.allow_unicode = allow_unicode.is_true();
+    }
+    Ok(options)
+}
+
+/// `to_yaml(default_flow_style=None, **kwargs)`: `yaml.dump` with
+/// `allow_unicode`.
+fn to_yaml(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind(
+        "to_yaml",
+        &[],
+        args,
+        &Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+    )?;
+    let mut options = yaml_options(kwargs, DumpOptions::to_yaml())?;
+    if let Some(style) = kwargs.get::<Option<Value>>("default_flow_style")? {
+        options.flow_style = match style.kind() {
+            ValueKind::None => FlowStyle::Auto,
+            _ if style.is_true() => FlowStyle::Flow,
+            _ => FlowStyle::Block,
+        };
+    }
+    Ok(Value::from(
+        crate::yaml::dump(&from_jinja(&value), &options).map_err(yaml_error)?,
+    ))
+}
+
+/// `to_nice_yaml(indent=4)`: block style, `allow_unicode`.
+fn to_nice_yaml(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind(
+        "to_nice_yaml",
+        &["indent"],
+        args,
+        &Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+    )?;
+    let mut options = yaml_options(kwargs, DumpOptions::to_nice_yaml())?;
+    if let Some(indent) = bound.given(0) {
+        options.indent = usize::try_from(super::args::to_int(indent)?).unwrap_or(4);
+    }
+    Ok(Value::from(
+        crate::yaml::dump(&from_jinja(&value), &options).map_err(yaml_error)?,
+    ))
+}
+
+/// `from_yaml`: `yaml.safe_load` of a string; other values pass through.
+fn from_yaml(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("from_yaml", &[], args, kwargs)?;
+    match value.as_str() {
+        Some(text) => Ok(to_jinja(&crate::yaml::load(text).map_err(yaml_error)?)),
+        None => Ok(value),
+    }
+}
+
+/// `from_yaml_all`: every document of a string, as a list.
+fn from_yaml_all(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    bind("from_yaml_all", &[], args, kwargs)?;
+    match value.as_str() {
+        Some(text) => {
+            let documents = crate::yaml::load_all(text, None).map_err(yaml_error)?;
+            Ok(PyList::value(documents.iter().map(to_jinja).collect()))
+        }
+        None => Ok(value),
+    }
+}
+
+/// `bool`: `None` and booleans as they are, `yes`/`on`/`1`/`true` (any
+/// case) and the number 1 true, anything else false.
+fn to_bool(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("bool", &[], args, kwargs)?;
+    if matches!(value.kind(), ValueKind::None | ValueKind::Bool) {
+        return Ok(value);
+    }
+    let truthy = match value.as_str() {
+        Some(text) => matches!(text.to_lowercase().as_str(), "yes" | "on" | "1" | "true"),
+        None => matches!(Number::from_value(&value), Some(number) if number.as_f64() == 1.0),
+    };
+    Ok(Value::from(truthy))
+}
+
+/// `ternary(true_val, false_val, none_val=None)`.
+fn ternary(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind(
+        "ternary",
+        &["true_val", "false_val", "none_val"],
+        args,
+        kwargs,
+    )?;
+    let missing = || invalid("ternary() needs true_val and false_val");
+    if value.is_none()
+        && let Some(none_value) = bound.given(2)
+    {
+        return Ok(none_value.clone());
+    }
+    if value.is_true() {
+        bound.value(0).cloned().ok_or_else(missing)
+    } else {
+        bound.value(1).cloned().ok_or_else(missing)
+    }
+}
+
+/// `combine(*dicts, recursive=False, list_merge='replace')`: later dicts
+/// win; lists of dicts are taken apart one level.
+fn combine(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let recursive = kwargs
+        .get::<Option<Value>>("recursive")?
+        .is_some_and(|flag| flag.is_true());
+    let list_merge = kwargs
+        .get::<Option<Value>>("list_merge")?
+        .map_or_else(|| "replace".to_string(), |mode| jinja_str(&mode));
+    if let Some(extra) = kwargs
+        .args()
+        .find(|name| !["recursive", "list_merge"].contains(name))
+    {
+        return Err(invalid(format!(
+            "'recursive' and 'list_merge' are the only valid keyword arguments, not '{extra}'"
+        )));
+    }
+    let mut terms = vec![value];
+    terms.extend_from_slice(args);
+    let dictionaries = flatten_levels(&terms, Some(1));
+    for dictionary in &dictionaries {
+        check_defined(dictionary)?;
+    }
+    let mut remaining = dictionaries.into_iter().rev();
+    let Some(mut result) = remaining.next() else {
+        return Ok(PyDict::value(IndexMap::new()));
+    };
+    for dictionary in remaining {
+        result = merge_hash(&dictionary, &result, recursive, &list_merge)?;
+    }
+    Ok(result)
+}
+
+/// Ansible's `recursive_check_defined`.
+fn check_defined(value: &Value) -> Result<(), Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "combine() got an undefined value",
+        ));
+    }
+    if matches!(value.kind(), ValueKind::Map | ValueKind::Seq) {
+        let items: Vec<Value> = if value.kind() == ValueKind::Map {
+            mapping_entries(value)?
+                .into_iter()
+                .map(|(_, item)| item)
+                .collect()
+        } else {
+            value.try_iter()?.collect()
+        };
+        for item in &items {
+            check_defined(item)?;
+        }
+    }
+    Ok(())
+}
+
+/// Ansible's `merge_hash(x, y)`: a copy of `x` with `y` merged in.
+fn merge_hash(x: &Value, y: &Value, recursive: bool, list_merge: &str) -> Result<Value, Error> {
+    if ![
+        "replace",
+        "keep",
+        "append",
+        "prepend",
+        "append_rp",
+        "prepend_rp",
+    ]
+    .contains(&list_merge)
+    {
+        return Err(invalid(
+            "merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'",
+        ));
+    }
+    if x.kind() != ValueKind::Map || y.kind() != ValueKind::Map {
+        return Err(invalid(format!(
+            "failed to combine variables, expected dicts but got a '{}' and a '{}'",
+            type_name(x),
+            type_name(y)
+        )));
+    }
+    let mut merged: IndexMap<Value, Value> = mapping_entries(x)?.into_iter().collect();
+    for (key, y_value) in mapping_entries(y)? {
+        let Some(x_value) = merged.get(&key).cloned() else {
+            merged.insert(key, y_value);
+            continue;
+        };
+        let new_value = match (x_value.kind(), y_value.kind()) {
+            (ValueKind::Map, ValueKind::Map) if recursive => {
+                merge_hash(&x_value, &y_value, recursive, list_merge)?
+            }
+            (ValueKind::Seq, ValueKind::Seq) if !x_value.is_tuple() && !y_value.is_tuple() => {
+                merge_lists(&x_value, &y_value, list_merge)?
+            }
+            _ => y_value,
+        };
+        merged.insert(key, new_value);
+    }
+    Ok(PyDict::value(merged))
+}
+
+fn merge_lists(x: &Value, y: &Value, list_merge: &str) -> Result<Value, Error> {
+    let x_items: Vec<Value> = x.try_iter()?.collect();
+    let y_items: Vec<Value> = y.try_iter()?.collect();
+    let not_in_y = || {
+        x_items
+            .iter()
+            .filter(|item| !y_items.contains(item))
+            .cloned()
+    };
+    let items: Vec<Value> = match list_merge {
+        "keep" => return Ok(x.clone()),
+        "append" => x_items.iter().chain(&y_items).cloned().collect(),
+        "prepend" => y_items.iter().chain(&x_items).cloned().collect(),
+        "append_rp" => not_in_y().chain(y_items.iter().cloned()).collect(),
+        "prepend_rp" => y_items.iter().cloned().chain(not_in_y()).collect(),
+        _ => return Ok(y.clone()),
+    };
+    Ok(PyList::value(items))
+}
+
+/// Ansible's `to_bytes`: the UTF-8 bytes of a string, or of `str()`.
+fn bytes_of(value: &Value) -> Vec<u8> {
+    jinja_str(value).into_bytes()
+}
+
+fn hex_digest<D: Digest>(data: &[u8]) -> String {
+    D::digest(data)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// `hash(hashtype='sha1')`: `None` for an algorithm kwz-new does not have
+/// (Python's `hashlib` has more, such as `blake2b` and `sha3_256`).
+fn hash(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("hash", &["hashtype"], args, kwargs)?;
+    let data = bytes_of(&value);
+    let digest = match bound.text(0, "sha1").to_lowercase().as_str() {
+        "md5" => hex_digest::<Md5>(&data),
+        "sha1" => hex_digest::<Sha1>(&data),
+        "sha224" => hex_digest::<Sha224>(&data),
+        "sha256" => hex_digest::<Sha256>(&data),
+        "sha384" => hex_digest::<Sha384>(&data),
+        "sha512" => hex_digest::<Sha512>(&data),
+        _ => return Ok(Value::from(())),
+    };
+    Ok(Value::from(digest))
+}
+
+fn md5(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("md5", &[], args, kwargs)?;
+    Ok(Value::from(hex_digest::<Md5>(&bytes_of(&value))))
+}
+
+fn sha1(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("sha1", &[], args, kwargs)?;
+    Ok(Value::from(hex_digest::<Sha1>(&bytes_of(&value))))
+}
+
+fn check_encoding(encoding: &str) -> Result<(), Error> {
+    match encoding.to_lowercase().replace('_', "-").as_str() {
+        "utf-8" | "utf8" => Ok(()),
+        other => Err(invalid(format!(
+            "encoding `{other}` is not supported: only utf-8 is"
+        ))),
+    }
+}
+
+fn b64encode(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("b64encode", &["encoding"], args, kwargs)?;
+    check_encoding(&bound.text(0, "utf-8"))?;
+    Ok(Value::from(
+        base64::engine::general_purpose::STANDARD.encode(bytes_of(&value)),
+    ))
+}
+
+/// `b64decode(encoding='utf-8')`: like Python's non-validating decoder,
+/// characters outside the alphabet are skipped; padding is required.
+fn b64decode(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("b64decode", &["encoding"], args, kwargs)?;
+    check_encoding(&bound.text(0, "utf-8"))?;
+    let filtered: String = jinja_str(&value)
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '/' | '='))
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(filtered)
+        .map_err(|error| invalid(format!("invalid base64: {error}")))?;
+    Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// `to_uuid`: UUID version 5 in Ansible's namespace.
+fn to_uuid(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("to_uuid", &[], args, kwargs)?;
+    let namespace = uuid::Uuid::from_u128(0x20851c88_ac15_449f_9ee7_74829105da86);
+    Ok(Value::from(
+        uuid::Uuid::new_v5(&namespace, jinja_str(&value).as_bytes()).to_string(),
+    ))
+}
+
+/// `quote`: Python's `shlex.quote`.
+fn quote(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    bind("quote", &[], args, kwargs)?;
+    let text = jinja_str(&value);
+    if text.is_empty() {
+        return Ok(Value::from("''"));
+    }
+    let safe = text
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || "_@%+=:,./-".contains(ch));
+    if safe {
+        return Ok(Value::from(text));
+    }
+    Ok(Value::from(format!("'{}'", text.replace('\'', "'\"'\"'"))))
+}
+
+/// `comment(style='plain', **params)`: the text as a comment block in one
+/// of Ansible's styles, each part overridable by keyword.
+fn comment(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind(
+        "comment",
+        &["style"],
+        args,
+        &Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+    )?;
+    let style = bound.text(0, "plain");
+    let (beginning, decoration, end) = match style.as_str() {
+        "plain" => ("", "# ", ""),
+        "erlang" => ("", "% ", ""),
+        "c" => ("", "// ", ""),
+        "cblock" => ("/*", " * ", " */"),
+        "xml" => ("<!--", " - ", "-->"),
+        other => return Err(invalid(format!("unknown comment style '{other}'"))),
+    };
+    let param = |name: &str, default: &str| -> Result<String, Error> {
+        Ok(kwargs
+            .get::<Option<Value>>(name)?
+            .map_or_else(|| default.to_string(), |value| jinja_str(&value)))
+    };
+    let prefix_default = param("decoration", decoration)?;
+    let prefix_default = prefix_default.trim_end();
+    let newline = param("newline", "\n")?;
+    let beginning = param("beginning", beginning)?;
+    let prefix = param("prefix", prefix_default)?;
+    let prefix_count = param("prefix_count", "1")?.parse::<usize>().unwrap_or(1);
+    let decoration = param("decoration", decoration)?;
+    let postfix = param("postfix", prefix_default)?;
+    let postfix_count = param("postfix_count", "1")?.parse::<usize>().unwrap_or(1);
+    let end = param("end", end)?;
+    for name in kwargs.args() {
+        let _ = kwargs.get::<Value>(name)?;
+    }
+
+    let text = jinja_str(&value);
+    let mut out = String::new();
+    if !beginning.is_empty() {
+        out.push_str(&format!("{beginning}{newline}"));
+    }
+    if !prefix.is_empty() {
+        let line = if prefix == newline {
+            newline.clone()
+        } else {
+            format!("{prefix}{newline}")
+        };
+        out.push_str(&line.repeat(prefix_count));
+    }
+    let decorated = format!(
+        "{decoration}{}",
+        text.replace(&newline, &format!("{newline}{decoration}"))
+    );
+    out.push_str(&decorated.replace(
+        &format!("{decoration}{newline}"),
+        &format!("{}{newline}", decoration.trim_end()),
+    ));
+    for _ in 0..postfix_count {
+        out.push_str(&newline);
+        out.push_str(&postfix);
+    }
+    if !end.is_empty() {
+        out.push_str(&format!("{newline}{end}"));
+    }
+    Ok(Value::from(out))
+}
+
+/// `mandatory(msg=None)`: fails on an undefined value.
+fn mandatory(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("mandatory", &["msg"], args, kwargs)?;
+    if value.is_undefined() {
+        let message = bound
+            .given(0)
+            .map_or_else(|| "Mandatory variable not defined.".to_string(), jinja_str);
+        return Err(invalid(message));
+    }
+    Ok(value)
+}
+
+fn type_debug(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    bind("type_debug", &[], args, kwargs)?;
+    Ok(Value::from(type_name(&value)))
+}
+
+/// `flatten(levels=None)`.
+fn flatten(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("flatten", &["levels"], args, kwargs)?;
+    let levels = bound.given(0).map(super::args::to_int).transpose()?;
+    let items: Vec<Value> = value.try_iter()?.collect();
+    Ok(PyList::value(flatten_levels(&items, levels)))
+}
+
+/// Ansible's `flatten`: sequences (not strings or mappings) are opened up
+/// to `levels` deep, and a `None`, `"None"` or `"null"` item ends the list.
+fn flatten_levels(items: &[Value], levels: Option<i64>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for item in items {
+        if item.is_none() || matches!(item.as_str(), Some("None" | "null")) {
+            break;
+        }
+        let is_sequence = item.kind() == ValueKind::Seq;
+        match levels {
+            _ if !is_sequence => out.push(item.clone()),
+            None => {
+                let inner: Vec<Value> = item.try_iter().map(Iterator::collect).unwrap_or_default();
+                out.extend(flatten_levels(&inner, None));
+            }
+            Some(levels) if levels >= 1 => {
+                let inner: Vec<Value> = item.try_iter().map(Iterator::collect).unwrap_or_default();
+                out.extend(flatten_levels(&inner, Some(levels - 1)));
+            }
+            Some(_) => out.push(item.clone()),
+        }
+    }
+    out
+}
+
+/// `extract(container, morekeys=None)`: `container[item]`, then each of
+/// `morekeys`; a missing later key gives undefined.
+fn extract(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("extract", &["container", "morekeys"], args, kwargs)?;
+    let container = bound.value(0).cloned().unwrap_or_default();
+    let found = container.get_item(&value)?;
+    if found.is_undefined() {
+        return Err(invalid(format!("key {} not found", jinja_repr(&value))));
+    }
+    let Some(more) = bound.given(1) else {
+        return Ok(found);
+    };
+    let keys: Vec<Value> = if more.kind() == ValueKind::Seq && !more.is_tuple() {
+        more.try_iter()?.collect()
+    } else {
+        vec![more.clone()]
+    };
+    let mut current = found;
+    for key in keys {
+        current = current.get_item(&key)?;
+        if current.is_undefined() {
+            return Ok(Value::UNDEFINED);
+        }
+    }
+    Ok(current)
+}
+
+/// `subelements(subelements, skip_missing=False)`: `(item, sub)` pairs for
+/// each item of a list (or a dict's values) and each entry of its list at
+/// the dotted path.
+fn subelements(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind(
+        "subelements",
+        &["subelements", "skip_missing"],
+        args,
+        kwargs,
+    )?;
+    let elements: Vec<Value> = match value.kind() {
+        ValueKind::Map => mapping_entries(&value)?
+            .into_iter()
+            .map(|(_, item)| item)
+            .collect(),
+        ValueKind::Seq if !value.is_tuple() => value.try_iter()?.collect(),
+        _ => return Err(invalid("obj must be a list of dicts or a nested dict")),
+    };
+    let path: Vec<Value> = match bound.value(0) {
+        Some(path) if path.kind() == ValueKind::Seq => path.try_iter()?.collect(),
+        Some(path) if path.kind() == ValueKind::String => {
+            jinja_str(path).split('.').map(Value::from).collect()
+        }
+        _ => return Err(invalid("subelements must be a list or a string")),
+    };
+    let skip_missing = bound.flag(1, false);
+    let mut results = Vec::new();
+    for element in elements {
+        let mut values = element.clone();
+        for key in &path {
+            if values.kind() != ValueKind::Map {
+                return Err(invalid(format!(
+                    "the key {} should point to a dictionary, got \"{}\"",
+                    jinja_str(key),
+                    jinja_str(&values)
+                )));
+            }
+            let found = values.get_item(key)?;
+            if found.is_undefined() {
+                if skip_missing {
+                    values = PyList::value(Vec::new());
+                    break;
+                }
+                return Err(invalid(format!(
+                    "could not find {} key in iterated item {}",
+                    jinja_repr(key),
+                    jinja_repr(&values)
+                )));
+            }
+            values = found;
+        }
+        if values.kind() != ValueKind::Seq || values.is_tuple() {
+            return Err(invalid(format!(
+                "the key {} should point to a list, got {}",
+                jinja_repr(path.last().unwrap_or(&Value::from(""))),
+                jinja_repr(&values)
+            )));
+        }
+        for item in values.try_iter()? {
+            results.push(Value::from(Tuple::from(vec![element.clone(), item])));
+        }
+    }
+    Ok(PyList::value(results))
+}
+
+/// `ans_groupby(attribute)`: `groupby` with plain tuples.
+fn ans_groupby(
+    state: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind("ans_groupby", &["attribute"], args, kwargs)?;
+    let groups = group_items(state, &value, &bound, false)?;
+    Ok(PyList::value(
+        groups
+            .into_iter()
+            .map(|(grouper, items)| Value::from(Tuple::from(vec![grouper, PyList::value(items)])))
+            .collect(),
+    ))
+}
+
+/// A `seed=` argument as Python's `Random` takes it.
+fn seeded(seed: &Value) -> PyRandom {
+    match Number::from_value(seed) {
+        Some(Number::Int(number)) => PyRandom::new(Seed::Int(number)),
+        _ => PyRandom::new(Seed::Text(&jinja_str(seed))),
+    }
+}
+
+/// `shuffle(seed=None)`: a shuffled list, the same for the same seed as in
+/// Python.
+fn shuffle(
+    state: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind("shuffle", &["seed"], args, kwargs)?;
+    let Ok(mut items) = iterate(state, &value) else {
+        return Ok(value);
+    };
+    match bound.value(0).filter(|seed| seed.is_true()) {
+        Some(seed) => seeded(seed).shuffle(&mut items),
+        None => items.shuffle(&mut rand::rng()),
+    }
+    Ok(PyList::value(items))
+}
+
+/// `ans_random(start=None, step=None, seed=None)`: a number from
+/// `range(start, end, step)`, or an item of a sequence.
+fn ans_random(
+    state: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind("ans_random", &["start", "step", "seed"], args, kwargs)?;
+    let mut random = bound.given(2).map(seeded);
+    if let Some(Number::Int(end)) =
+        Number::from_value(&value).filter(|_| value.kind() != ValueKind::Bool)
+    {
+        let start = bound
+            .given(0)
+            .map(super::args::to_int)
+            .transpose()?
+            .unwrap_or(0);
+        let step = bound
+            .given(1)
+            .map(super::args::to_int)
+            .transpose()?
+            .unwrap_or(1);
+        // Ansible replaces a zero (false) step with 1.
+        let step = if step == 0 { 1 } else { step };
+        let picked = match &mut random {
+            Some(random) => random.randrange(i128::from(start), end, i128::from(step)),
+            None => system_randrange(i128::from(start), end, i128::from(step)),
+        };
+        return picked.map(Value::from).ok_or_else(|| {
+            invalid(format!(
+                "empty range for randrange() ({start}, {end}, {step})"
+            ))
+        });
+    }
+    if matches!(
+        value.kind(),
+        ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
+    ) {
+        if bound.given(0).is_some_and(Value::is_true) || bound.given(1).is_some_and(Value::is_true)
+        {
+            return Err(invalid(
+                "start and step can only be used with integer values",
+            ));
+        }
+        let items = iterate(state, &value)?;
+        if items.is_empty() {
+            return Err(invalid("Cannot choose from an empty sequence"));
+        }
+        let picked = match &mut random {
+            Some(random) => items[random.below(items.len() as u128) as usize].clone(),
+            None => items.choose(&mut rand::rng()).cloned().unwrap_or_default(),
+        };
+        return Ok(picked);
+    }
+    Err(invalid("random can only be used on sequences and integers"))
+}
+
+fn system_randrange(start: i128, stop: i128, step: i128) -> Option<i128> {
+    use rand::Rng;
+    let count = match step {
+        0 => return None,
+        step if step > 0 => (stop - start + step - 1).div_euclid(step),
+        step => (stop - start + step + 1).div_euclid(step),
+    };
+    (count > 0).then(|| start + step * rand::rng().random_range(0..count))
+}
+
+/// `random_mac(seed=None)`: a MAC address completing the given prefix.
+fn random_mac(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind("random_mac", &["seed"], args, kwargs)?;
+    let Some(prefix) = value.as_str() else {
+        return Err(invalid(format!(
+            "Invalid value type ({}) for random_mac ({})",
+            type_name(&value),
+            jinja_str(&value)
+        )));
+    };
+    let prefix = prefix.to_lowercase();
+    let items: Vec<&str> = prefix.split(':').collect();
+    if items.len() > 5 {
+        return Err(invalid(format!(
+            "Invalid value ({prefix}) for random_mac: 5 colon(:) separated items max"
+        )));
+    }
+    let mut problems = Vec::new();
+    for item in &items {
+        if item.is_empty() {
+            problems.push("empty item".to_string());
+        } else if !(item.len() >= 2 && item.chars().take(2).all(|ch| ch.is_ascii_hexdigit())) {
+            problems.push(format!("{item} not hexa byte"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid(format!(
+            "Invalid value ({prefix}) for random_mac: {}",
+            problems.join(",")
+        )));
+    }
+    let (low, high) = (68_719_476_736i128, 1_099_511_627_775i128);
+    let number = match bound.given(0) {
+        Some(seed) => seeded(seed).randrange(low, high + 1, 1).unwrap_or(low),
+        None => system_randrange(low, high + 1, 1).unwrap_or(low),
+    };
+    let remain = 2 * (6 - items.len());
+    let digits = format!("{number:x}");
+    let digits = &digits[..remain.min(digits.len())];
+    let mut out = prefix.clone();
+    for pair in digits.as_bytes().chunks(2) {
+        if pair.len() == 2 {
+            out.push(':');
+        }
+        out.push_str(std::str::from_utf8(pair).unwrap_or_default());
+    }
+    Ok(Value::from(out))
+}
+
+/// `to_datetime(format='%Y-%m-%d %H:%M:%S')`: Python's `strptime`.
+fn to_datetime(
+    _: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
+    let bound = bind("to_datetime", &["format"], args, kwargs)?;
+    let format = bound.text(0, "%Y-%m-%d %H:%M:%S");
+    let text = jinja_str(&value);
+    let mut parsed = chrono::format::Parsed::new();
+    chrono::format::parse(
+        &mut parsed,
+        &text,
+        chrono::format::StrftimeItems::new(&format),
+    )
+    .map_err(|error| {
+        invalid(format!(
+            "time data {} does not match format {}: {error}",
+            jinja_repr(&value),
+            jinja_repr(&Value::from(format.as_str()))
+        ))
+    })?;
+    // Python's defaults for fields the format leaves out.
+    let year = parsed.year().unwrap_or(1900);
+    let month = parsed.month().unwrap_or(1);
+    let day = parsed.day().unwrap_or(1);
+    let hour = parsed
+        .hour_div_12()
+        .zip(parsed.hour_mod_12())
+        .map_or(0, |(half, hour)| half * 12 + hour);
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| invalid("day is out of range for month"))?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(
+        hour,
+        parsed.minute().unwrap_or(0),
+        parsed.second().unwrap_or(0),
+        parsed.nanosecond().unwrap_or(0),
+    )
+    .ok_or_else(|| invalid("time out of range"))?;
+    Ok(Value::from_object(DateValue::from_chrono(
+        date.and_time(time),
+        parsed.offset(),
+    )))
+}
+
+/// `strftime(second=None)`: the format applied to the local time of an
+/// epoch second, or of now.
+fn strftime(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+    let bound = bind("strftime", &["second"], args, kwargs)?;
+    let moment = match bound.given(0) {
+        Some(second) => {
+            let seconds = match (Number::from_value(second), second.as_str()) {
+                (Some(number), _) => Some(number.as_f64().trunc() as i64),
+                (None, Some(text)) => super::numbers::parse_int(text, 10).map(|n| n as i64),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                invalid(format!(
+                    "Invalid value for epoch value ({})",
+                    jinja_str(second)
+                ))
+            })?;
+            chrono::DateTime::from_timestamp(seconds, 0)
+                .ok_or_else(|| invalid("epoch value out of range"))?
+                .with_timezone(&chrono::Local)
+        }
+        None => chrono::Local::now(),
+    };
+    let offset = moment.offset().local_minus_utc();
+    // `time.localtime` has whole seconds only.
+    let local = moment
+        .naive_local()
+        .with_nanosecond(0)
+        .unwrap_or(moment.naive_local());
+    Ok(Value::from(crate::jinja::strftime::strftime(
+        &jinja_str(&value),
+        &local,
+        Some(offset),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_stops_at_none() {
+        let nested = PyList::value(vec![Value::from(2), PyList::value(vec![Value::from(3)])]);
+        let items = vec![Value::from(1), nested, Value::from(()), Value::from(4)];
+        assert_eq!(
+            flatten_levels(&items, None),
+            vec![Value::from(1), Value::from(2), Value::from(3)]
+        );
+        assert_eq!(flatten_levels(&items, Some(0)).len(), 2);
+    }
+
+    #[test]
+    fn merge_lists_modes() {
+        let x = PyList::value(vec![Value::from(1), Value::from(2)]);
+        let y = PyList::value(vec![Value::from(2), Value::from(3)]);
+        let merged = |mode| jinja_repr(&merge_lists(&x, &y, mode).unwrap());
+        assert_eq!(merged("append"), "[1, 2, 2, 3]");
+        assert_eq!(merged("prepend"), "[2, 3, 1, 2]");
+        assert_eq!(merged("append_rp"), "[1, 2, 3]");
+        assert_eq!(merged("prepend_rp"), "[2, 3, 1]");
+        assert_eq!(merged("keep"), "[1, 2]");
+        assert_eq!(merged("replace"), "[2, 3]");
+    }
+}
