@@ -71,7 +71,7 @@ pub struct Task {
 }
 
 /// Settings from `copier.yml`, with Copier's defaults applied.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     pub answers_file: Option<String>,
     pub envops: Value,
@@ -92,6 +92,31 @@ pub struct Settings {
     pub subdirectory: String,
     pub tasks: Vec<Task>,
     pub templates_suffix: String,
+}
+
+impl Default for Settings {
+    /// The settings of a template without `copier.yml`.
+    fn default() -> Self {
+        Settings {
+            answers_file: None,
+            envops: Value::Map(Map::new()),
+            exclude: None,
+            external_data: IndexMap::new(),
+            jinja_extensions: Vec::new(),
+            message_after_copy: String::new(),
+            message_after_update: String::new(),
+            message_before_copy: String::new(),
+            message_before_update: String::new(),
+            migrations: Vec::new(),
+            min_copier_version: None,
+            preserve_symlinks: false,
+            secret_questions: Vec::new(),
+            skip_if_exists: Vec::new(),
+            subdirectory: String::new(),
+            tasks: Vec::new(),
+            templates_suffix: ".jinja".to_string(),
+        }
+    }
 }
 
 impl Settings {
@@ -342,11 +367,7 @@ fn glob_regex(pattern: &str) -> Result<regex::Regex> {
 
 /// Splits the merged mapping into settings and questions.
 fn split(raw: IndexMap<String, Value>) -> Result<Config> {
-    let mut settings = Settings {
-        templates_suffix: ".jinja".into(),
-        envops: Value::Map(Map::new()),
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
     let mut questions = IndexMap::new();
     for (key, value) in raw {
         match key.strip_prefix('_') {

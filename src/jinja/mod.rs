@@ -174,4 +174,3 @@ fn register(env: &mut minijinja::Environment<'static>) {
     env.add_function(rewrite::LIST_FUNCTION, operators::list);
     env.add_function(rewrite::DICT_FUNCTION, operators::dict);
 }
-
