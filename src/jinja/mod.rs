@@ -10,7 +10,7 @@
 //! - `repr`: values print as Python's `str()` (`renderer` installs it as the
 //!   output formatter), and `python_str`/`python_repr` give the same text
 //!   for plain values.
-//! - `rewrite`: the source rewrite behind `%`, `/`, `~`, mutable literals
+//! - `rewrite`: the source rewrite behind `%`, `/`, `~`, `+`, mutable literals
 //!   and `{% yield %}` (its module docs say why a rewrite), with the helper
 //!   functions in `operators`.
 //! - `objects`: mutable lists and dicts, paths and dates.
@@ -168,6 +168,7 @@ fn register(env: &mut minijinja::Environment<'static>) {
     jinja_tests::register(env);
     globals::register(env);
     env.set_unknown_method_callback(methods::call_method);
+    env.add_function(rewrite::ADD_FUNCTION, operators::add);
     env.add_function(rewrite::MOD_FUNCTION, operators::modulo);
     env.add_function(rewrite::DIV_FUNCTION, operators::divide);
     env.add_function(rewrite::CONCAT_FUNCTION, operators::concat);

@@ -44,6 +44,56 @@ pub fn modulo(state: &State, left: Value, right: Value) -> Result<Value, Error> 
     }
 }
 
+/// `left + right`: numbers add, strings and sequences concatenate, and two
+/// lists give a new changeable list.
+pub fn add(state: &State, left: Value, right: Value) -> Result<Value, Error> {
+    check_defined(state, &left)?;
+    check_defined(state, &right)?;
+    match (Number::from_value(&left), Number::from_value(&right)) {
+        (Some(Number::Int(a)), Some(Number::Int(b))) => {
+            return a
+                .checked_add(b)
+                .map(Value::from)
+                .ok_or_else(|| invalid("integer overflow: the sum does not fit 128 bits"));
+        }
+        (Some(a), Some(b)) => return Ok(Value::from(a.as_f64() + b.as_f64())),
+        _ => {}
+    }
+    if let (Some(a), Some(b)) = (left.as_str(), right.as_str()) {
+        return Ok(concat_strings(state, &left, a, &right, b));
+    }
+    if left.kind() == ValueKind::Seq && right.kind() == ValueKind::Seq {
+        if left.is_tuple() != right.is_tuple() {
+            return Err(unsupported("+", &left, &right));
+        }
+        let mut items: Vec<Value> = left.try_iter()?.collect();
+        items.extend(right.try_iter()?);
+        return Ok(if left.is_tuple() {
+            Value::from(minijinja::value::Tuple::from(items))
+        } else {
+            PyList::value(items)
+        });
+    }
+    Err(unsupported("+", &left, &right))
+}
+
+/// `str + str`; with autoescaping on, a safe side makes the other escaped
+/// and the result safe, as markupsafe's `Markup.__add__` does.
+fn concat_strings(state: &State, left: &Value, a: &str, right: &Value, b: &str) -> Value {
+    let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    if escaping && (left.is_safe() || right.is_safe()) {
+        let part = |value: &Value, text: &str| {
+            if value.is_safe() {
+                text.to_string()
+            } else {
+                super::filters::html_escape(text)
+            }
+        };
+        return Value::from_safe_string(part(left, a) + &part(right, b));
+    }
+    Value::from(format!("{a}{b}"))
+}
+
 /// `left / right`: true division for numbers, joining for paths.
 pub fn divide(state: &State, left: Value, right: Value) -> Result<Value, Error> {
     check_defined(state, &left)?;
