@@ -284,8 +284,8 @@ fn engine_vectors_render_expected_files() {
     assert_eq!(checked, 78);
 }
 
-/// Every file of the engine-vectors case, with `ctx` read from `copier.yml`
-/// as the copy engine reads it.
+/// Renders every file of the engine-vectors case, with `ctx` read from
+/// `copier.yml` as the copy engine reads it.
 #[test]
 #[ignore = "needs crate::yaml"]
 fn engine_vectors_render_with_yaml_context() {

@@ -116,8 +116,8 @@ pub struct Context {
 
 impl Context {
     /// Adds a plain value. Lists and mappings become mutable objects, so a
-    /// template that changes one sees the change in later renders with the
-    /// same context, as with Copier's Python objects.
+    /// change made by one template shows in later renders with the same
+    /// context, as with Copier's Python objects.
     pub fn insert(&mut self, name: &str, value: &Value) {
         self.values
             .insert(name.to_string(), convert::to_jinja(value));
@@ -153,9 +153,9 @@ pub fn python_repr(value: &Value) -> String {
     repr::plain_repr(value)
 }
 
-/// A `PurePosixPath`-like template value for `_copier_conf.src_path` and
-/// friends: prints as the path, joins with `/`, has `.name`, `.parent`,
-/// `.suffix` and `.stem`.
+/// Creates a `PurePosixPath`-like template value for `_copier_conf.src_path`
+/// and the other paths of `_copier_conf`. It prints as the path, joins with
+/// `/`, and has `.name`, `.parent`, `.suffix` and `.stem`.
 pub fn path_object(path: &str) -> minijinja::Value {
     minijinja::Value::from_object(PathValue::new(path))
 }

@@ -127,12 +127,12 @@ pub fn concat(state: &State, left: Value, right: Value) -> Result<Value, Error> 
     Ok(Value::from(text))
 }
 
-/// A list literal, made mutable.
+/// Makes a list literal mutable.
 pub fn list(items: Value) -> Result<Value, Error> {
     Ok(PyList::value(items.try_iter()?.collect()))
 }
 
-/// A dict literal, made mutable.
+/// Makes a dict literal mutable.
 pub fn dict(entries: Value) -> Result<Value, Error> {
     Ok(PyDict::value(
         mapping_entries(&entries)?.into_iter().collect(),

@@ -38,8 +38,8 @@ pub struct Renderer {
     options: EnvOptions,
 }
 
-/// Where the environment's loader gets template text, and what it keeps to
-/// report errors against the text the user wrote.
+/// The template sources behind the environment's loader, with the texts
+/// as written, kept to report errors against them.
 struct Sources {
     loader: Arc<dyn TemplateLoader>,
     syntax: SyntaxConfig,
@@ -283,8 +283,8 @@ impl RenderError {
 }
 
 impl Context {
-    /// The context as one template value, with one extra variable when
-    /// given (a yield variable).
+    /// Returns the context as one template value, with one extra variable
+    /// when given (a yield variable).
     fn to_value(&self, extra: Option<(&str, minijinja::Value)>) -> minijinja::Value {
         match extra {
             None => minijinja::Value::from(self.values.clone()),
@@ -319,9 +319,9 @@ fn excerpt(source: &str, line: usize) -> String {
     out
 }
 
-/// The output formatter: values print as Python's `str()`, escaped as
-/// markupsafe does when autoescaping is on, and undefined values print
-/// empty (or fail under `StrictUndefined`).
+/// Writes a value to the output as Python's `str()`, escaped as markupsafe
+/// does when autoescaping is on. An undefined value prints empty, or fails
+/// under `StrictUndefined`.
 fn write_value(
     out: &mut Output<'_>,
     state: &mut State<'_, '_>,

@@ -1,8 +1,8 @@
 //! Source rewriting before minijinja compiles a template.
 //!
 //! minijinja has no hook for binary operators and builds list and dict
-//! literals as immutable values, so four Python behaviours cannot be had
-//! from its runtime: `'%s' % x` (string formatting), `path / 'x'` (path
+//! literals as immutable values. So four Python behaviours cannot come from
+//! its runtime: `'%s' % x` (string formatting), `path / 'x'` (path
 //! joining), `x ~ y` with Python's `str()` of each side, and in-place
 //! changes to literals and sums (`{% set l = [] %}{% set _ = l.append(1) %}`,
 //! `{% set l = l + [2] %}`). We
@@ -99,7 +99,8 @@ fn strip_line_comments(source: &str, syntax: &SyntaxConfig, prefix: &str) -> Str
     }
 }
 
-/// The tokens of `source` with their byte ranges; empty when lexing fails.
+/// Returns the tokens of `source` with their byte ranges, or none when
+/// lexing fails.
 fn tokens<'s>(source: &'s str, syntax: &SyntaxConfig) -> Vec<(Token<'s>, Span)> {
     let mut tokens = Vec::new();
     for token in tokenize(source, false, syntax.clone()) {
@@ -119,7 +120,7 @@ struct Edit {
     order: EditOrder,
 }
 
-/// How edits at one position are ordered: closing parentheses first, then
+/// The order of edits at one position: closing parentheses first, then
 /// openings in the order found (outer before inner), then replacements.
 #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
 enum EditOrder {
@@ -171,8 +172,8 @@ fn rewrite_tags(source: &str, syntax: &SyntaxConfig) -> String {
     apply(source, edits)
 }
 
-/// The edits that turn every `yield NAME from EXPR` / `endyield` block tag
-/// into a call block.
+/// Builds the edits that turn every `yield NAME from EXPR` / `endyield`
+/// block tag into a call block.
 fn yield_edits(tokens: &[(Token<'_>, Span)]) -> Vec<Edit> {
     let mut edits = Vec::new();
     for (index, window) in tokens.windows(2).enumerate() {
@@ -221,7 +222,8 @@ fn yield_edits(tokens: &[(Token<'_>, Span)]) -> Vec<Edit> {
     edits
 }
 
-/// Whether `token` can end an operand, so that a `+` after it is binary.
+/// Returns whether `token` can end an operand, so that a `+` after it is
+/// binary.
 fn is_operand_end(token: &Token<'_>) -> bool {
     matches!(
         token,

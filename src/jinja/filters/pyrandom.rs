@@ -177,8 +177,9 @@ impl PyRandom {
     }
 }
 
-/// The 32-bit words of a big-endian unsigned integer, least significant
-/// first, as CPython passes them to `init_by_array` (`[0]` for zero).
+/// Splits a big-endian unsigned integer into 32-bit words, least
+/// significant first, as CPython passes them to `init_by_array` (`[0]` for
+/// zero).
 fn words_of(big_endian: &[u8]) -> Vec<u32> {
     let start = big_endian
         .iter()

@@ -292,6 +292,7 @@ fn truncate(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Res
     if leeway < 0 {
         return Err(invalid(format!("expected leeway >= 0, got {leeway}")));
     }
+
     let text = jinja_str(&value);
     let chars: Vec<char> = text.chars().collect();
     if chars.len() as i64 <= length + leeway {
@@ -307,7 +308,7 @@ fn truncate(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Res
     Ok(Value::from(format!("{kept}{end}")))
 }
 
-/// The number of `\w+` runs, with Python's Unicode `\w`.
+/// Counts the `\w+` runs, with Python's Unicode `\w`.
 fn wordcount(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
     bind("wordcount", &[], args, kwargs)?;
     let text = jinja_str(&value);

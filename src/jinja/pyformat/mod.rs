@@ -90,7 +90,8 @@ pub fn general(number: f64, precision: usize, alternate: bool) -> String {
     }
 }
 
-/// The exponent of `number` once rounded to `precision` significant digits.
+/// Returns the exponent of `number` once rounded to `precision` significant
+/// digits.
 fn decimal_exponent(number: f64, precision: usize) -> i32 {
     if number == 0.0 {
         return 0;
