@@ -494,6 +494,45 @@ fn includes_resolve_from_template_root_with_crlf_normalised() {
 }
 
 #[test]
+fn extends_overrides_blocks_of_the_base() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        root.path().join("base.jinja"),
+        "<{% block body %}base{% endblock %}>\r\n",
+    )
+    .expect("write base");
+    std::fs::write(
+        root.path().join("child.jinja"),
+        "{% extends 'base.jinja' %}{% block body %}{{ super() }}+{{ '%d' % 2 }}{% endblock %}",
+    )
+    .expect("write child");
+    let renderer = renderer(&EnvOptions::default(), root.path());
+    let output = renderer
+        .render_file("child.jinja", &Context::default())
+        .expect("renders");
+    assert_eq!(output, "<base+2>\n");
+}
+
+#[test]
+fn loader_refusal_is_a_render_error() {
+    let renderer = renderer(&EnvOptions::default(), &vectors_dir());
+    let error = renderer
+        .render_str("{% include '../outside.jinja' %}", &Context::default())
+        .expect_err("the loader refuses the name");
+    assert!(
+        error.message.contains("outside the template root"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn renderer_is_shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Renderer>();
+}
+
+#[test]
 fn render_error_names_template_and_line() {
     let root = tempfile::tempdir().expect("temp dir");
     std::fs::write(

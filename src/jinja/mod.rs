@@ -164,6 +164,15 @@ pub fn path_object(path: &str) -> minijinja::Value {
 /// defaults: filters, tests, globals, Python methods and the helpers that
 /// rewritten sources call.
 fn register(env: &mut minijinja::Environment<'static>) {
+    // minijinja's own additions, which Jinja2 templates cannot use.
+    for filter in ["split", "lines", "chain", "zip"] {
+        env.remove_filter(filter);
+    }
+    for test in ["safe", "int"] {
+        env.remove_test(test);
+    }
+    env.remove_global("debug");
+
     filters::register(env);
     jinja_tests::register(env);
     globals::register(env);

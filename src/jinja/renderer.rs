@@ -64,10 +64,12 @@ impl Sources {
         if name.starts_with(INLINE_PREFIX) {
             return Ok(self.lock().inline_sources.get(name).cloned());
         }
+        // Not `TemplateNotFound`: an include would report that as a missing
+        // file and drop the loader's reason.
         let source = self
             .loader
             .load(name)
-            .map_err(|message| Error::new(ErrorKind::TemplateNotFound, message))?;
+            .map_err(|message| Error::new(ErrorKind::InvalidOperation, message))?;
         let Some(source) = source else {
             return Ok(None);
         };
