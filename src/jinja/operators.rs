@@ -21,7 +21,8 @@ pub fn modulo(state: &State, left: Value, right: Value) -> Result<Value, Error> 
             if b == 0 {
                 return Err(invalid("integer division or modulo by zero"));
             }
-            let mut remainder = a % b;
+            // `i128::MIN % -1` overflows in Rust; Python's answer is 0.
+            let mut remainder = a.checked_rem(b).unwrap_or(0);
             if remainder != 0 && (remainder < 0) != (b < 0) {
                 remainder += b;
             }

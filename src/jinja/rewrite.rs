@@ -180,7 +180,9 @@ fn yield_edits(tokens: &[(Token<'_>, Span)]) -> Vec<Edit> {
         let [(Token::BlockStart, _), (Token::Ident(tag), tag_span)] = window else {
             continue;
         };
-        if *tag == "endyield" {
+        // An `endyield` without a `yield` before it stays as it is, so the
+        // syntax error names the tag the user wrote.
+        if *tag == "endyield" && !edits.is_empty() {
             edits.push(Edit {
                 start: offset(tag_span.start_offset),
                 end: offset(tag_span.end_offset),

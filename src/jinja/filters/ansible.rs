@@ -797,12 +797,16 @@ fn ans_random(
 
 fn system_randrange(start: i128, stop: i128, step: i128) -> Option<i128> {
     use rand::Rng;
+    let width = stop.checked_sub(start)?;
     let count = match step {
         0 => return None,
-        step if step > 0 => (stop - start + step - 1).div_euclid(step),
-        step => (stop - start + step + 1).div_euclid(step),
+        step if step > 0 => width.checked_add(step - 1)?.div_euclid(step),
+        step => width.checked_add(step + 1)?.div_euclid(step),
     };
-    (count > 0).then(|| start + step * rand::rng().random_range(0..count))
+    if count <= 0 {
+        return None;
+    }
+    start.checked_add(step.checked_mul(rand::rng().random_range(0..count))?)
 }
 
 /// `random_mac(seed=None)`: a MAC address completing the given prefix.
