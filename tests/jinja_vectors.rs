@@ -514,6 +514,27 @@ fn extends_overrides_blocks_of_the_base() {
 }
 
 #[test]
+fn error_in_include_names_the_cause() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("inner.jinja"), "ok\n{{ 1 / 0 }}").expect("write inner");
+    std::fs::write(
+        root.path().join("outer.jinja"),
+        "{% include 'inner.jinja' %}",
+    )
+    .expect("write outer");
+    let renderer = renderer(&EnvOptions::default(), root.path());
+    let error = renderer
+        .render_file("outer.jinja", &Context::default())
+        .expect_err("division by zero fails");
+    assert!(
+        error.message.contains("division by zero"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("inner.jinja:2"), "{}", error.message);
+}
+
+#[test]
 fn loader_refusal_is_a_render_error() {
     let renderer = renderer(&EnvOptions::default(), &vectors_dir());
     let error = renderer

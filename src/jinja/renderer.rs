@@ -259,6 +259,12 @@ impl Renderer {
         if let Some(detail) = error.detail() {
             write!(message, ": {detail}").ok();
         }
+        // An error in an included template comes wrapped in "bad include".
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            write!(message, ": {inner}").ok();
+            cause = inner.source();
+        }
         let detail = match name.as_deref().and_then(|name| self.sources.original(name)) {
             Some(original) => error.line().map(|line| excerpt(&original, line)),
             None => {
