@@ -78,8 +78,8 @@ pub fn add(state: &State, left: Value, right: Value) -> Result<Value, Error> {
     Err(unsupported("+", &left, &right))
 }
 
-/// `str + str`; with autoescaping on, a safe side makes the other escaped
-/// and the result safe, as markupsafe's `Markup.__add__` does.
+/// Joins two strings. With autoescaping on, a safe side makes the other
+/// escaped and the result safe, as markupsafe's `Markup.__add__` does.
 fn concat_strings(state: &State, left: &Value, a: &str, right: &Value, b: &str) -> Value {
     let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
     if escaping && (left.is_safe() || right.is_safe()) {
@@ -120,12 +120,13 @@ pub fn divide(state: &State, left: Value, right: Value) -> Result<Value, Error> 
 pub fn concat(state: &State, left: Value, right: Value) -> Result<Value, Error> {
     check_defined(state, &left)?;
     check_defined(state, &right)?;
-    let mut text = jinja_str(&left);
-    text.push_str(&jinja_str(&right));
-    if left.is_safe() && right.is_safe() {
-        return Ok(Value::from_safe_string(text));
-    }
-    Ok(Value::from(text))
+    Ok(concat_strings(
+        state,
+        &left,
+        &jinja_str(&left),
+        &right,
+        &jinja_str(&right),
+    ))
 }
 
 /// Makes a list literal mutable.

@@ -220,6 +220,8 @@ CASES = [
      {"variable_start_string": "[[", "variable_end_string": "]]", "block_start_string": "[%",
       "block_end_string": "%]"}),
     ("# for i in [1, 2]\n{{ i }} ## note\n# endfor\n", {}, {"line_statement_prefix": "#", "line_comment_prefix": "##"}),
+    ("{{ x }} {{ x|safe }} {{ {'a': x}|xmlattr }} {{ '<b>'|e }} {{ x ~ '&' }} {{ [x] }} {{ x|safe ~ '&' }}", {"x": "<i>\"'"},
+     {"autoescape": True}),
     ("{% raw %}{{ x }} {% if %}{% endraw %}", {}),
     ("a\r\nb\rc", {}),
     ("\ufeffbom {{ 1 }}", {}),
