@@ -4,19 +4,20 @@
 //! Copier renders with a Jinja2 `SandboxedEnvironment` plus the Ansible
 //! core filters and its own `yield` tag. Templates written for it rely on
 //! Python: `{{ flag }}` prints `True`, `'%s' % x` formats, `l.append(x)`
-//! changes a list. minijinja 3.1 gives the engine; this module adds what
+//! changes a list. minijinja 3.1 is the engine, and this module adds what
 //! Python gives Jinja2:
 //!
 //! - `repr`: values print as Python's `str()` (`renderer` installs it as the
 //!   output formatter), and `python_str`/`python_repr` give the same text
 //!   for plain values.
 //! - `rewrite`: the source rewrite behind `%`, `/`, `~`, `+`, mutable literals
-//!   and `{% yield %}` (its module docs say why a rewrite), with the helper
-//!   functions in `operators`.
+//!   and `{% yield %}` (its module docs give the reasons for a rewrite),
+//!   with the helper functions in `operators`.
 //! - `objects`: mutable lists and dicts, paths and dates.
 //! - `methods`: Python's `str`, `list` and `dict` methods.
-//! - `filters`, `tests`, `globals`: Jinja2's built-ins where minijinja's
-//!   output differs, and the Ansible filters Copier loads.
+//! - `filters`, `jinja_tests` (the `is` tests), `globals`: Jinja2's
+//!   built-ins where minijinja's output differs, and the Ansible filters
+//!   that Copier loads.
 //! - `pyformat`: `printf`-style and `str.format` formatting.
 //!
 //! Known differences from Jinja2 are listed in `docs/jinja.md`.
