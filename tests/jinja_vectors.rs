@@ -284,8 +284,8 @@ fn engine_vectors_render_expected_files() {
     assert_eq!(checked, 78);
 }
 
-/// Every file of the engine-vectors case, with `ctx` read from `copier.yml`
-/// as the copy engine reads it.
+/// Renders every file of the engine-vectors case, with `ctx` read from
+/// `copier.yml` as the copy engine reads it.
 #[test]
 #[ignore = "needs crate::yaml"]
 fn engine_vectors_render_with_yaml_context() {
@@ -491,6 +491,66 @@ fn includes_resolve_from_template_root_with_crlf_normalised() {
         .render_file("sub/main.jinja", &Context::default())
         .expect("renders");
     assert_eq!(output, "a\nb\n|M!");
+}
+
+#[test]
+fn extends_overrides_blocks_of_the_base() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        root.path().join("base.jinja"),
+        "<{% block body %}base{% endblock %}>\r\n",
+    )
+    .expect("write base");
+    std::fs::write(
+        root.path().join("child.jinja"),
+        "{% extends 'base.jinja' %}{% block body %}{{ super() }}+{{ '%d' % 2 }}{% endblock %}",
+    )
+    .expect("write child");
+    let renderer = renderer(&EnvOptions::default(), root.path());
+    let output = renderer
+        .render_file("child.jinja", &Context::default())
+        .expect("renders");
+    assert_eq!(output, "<base+2>\n");
+}
+
+#[test]
+fn error_in_include_names_the_cause() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("inner.jinja"), "ok\n{{ 1 / 0 }}").expect("write inner");
+    std::fs::write(
+        root.path().join("outer.jinja"),
+        "{% include 'inner.jinja' %}",
+    )
+    .expect("write outer");
+    let renderer = renderer(&EnvOptions::default(), root.path());
+    let error = renderer
+        .render_file("outer.jinja", &Context::default())
+        .expect_err("division by zero fails");
+    assert!(
+        error.message.contains("division by zero"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("inner.jinja:2"), "{}", error.message);
+}
+
+#[test]
+fn loader_refusal_is_a_render_error() {
+    let renderer = renderer(&EnvOptions::default(), &vectors_dir());
+    let error = renderer
+        .render_str("{% include '../outside.jinja' %}", &Context::default())
+        .expect_err("the loader refuses the name");
+    assert!(
+        error.message.contains("outside the template root"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn renderer_is_shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Renderer>();
 }
 
 #[test]

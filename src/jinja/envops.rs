@@ -77,8 +77,8 @@ impl EnvOptions {
         Ok(())
     }
 
-    /// The minijinja syntax settings for these options. The line comment
-    /// prefix is left out: `rewrite` removes line comments itself.
+    /// Builds the minijinja syntax settings for these options. The line
+    /// comment prefix is left out, because `rewrite` removes line comments.
     pub(crate) fn syntax_config(&self) -> Result<SyntaxConfig, String> {
         let mut builder = SyntaxConfig::builder();
         builder

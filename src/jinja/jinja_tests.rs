@@ -1,4 +1,4 @@
-//! Jinja2's built-in tests (`x is odd`) where minijinja's answers differ,
+//! Jinja2's built-in tests (`x is odd`) where minijinja's results differ,
 //! mostly because Python's `bool` is an `int` and Jinja2's `Undefined`
 //! has a length and an iterator.
 
@@ -21,6 +21,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_test("float", |value: Value| {
         value.kind() == ValueKind::Number && !value.is_integer()
     });
+
     env.add_test("string", |value: Value| value.kind() == ValueKind::String);
     env.add_test("mapping", |value: Value| value.kind() == ValueKind::Map);
     env.add_test("sequence", is_sequence);
@@ -34,6 +35,7 @@ pub fn register(env: &mut Environment<'static>) {
                 | ValueKind::Iterable
         )
     });
+
     env.add_test("lower", |value: Value| has_case(&value, false));
     env.add_test("upper", |value: Value| has_case(&value, true));
     env.add_test("even", |value: Value| -> Result<bool, Error> {
@@ -54,6 +56,7 @@ pub fn register(env: &mut Environment<'static>) {
             Ok(remainder(&value, divisor)? == 0.0)
         },
     );
+
     env.add_test("true", |value: Value| {
         value.kind() == ValueKind::Bool && value.is_true()
     });
@@ -65,8 +68,7 @@ pub fn register(env: &mut Environment<'static>) {
 }
 
 /// Functions, macros and callable objects. minijinja has no general
-/// "callable" check, so plain objects count unless they are values that
-/// kwz-new knows are not callable.
+/// "callable" check, so every plain object counts except dates and paths.
 fn is_callable(value: Value) -> bool {
     value.kind() == ValueKind::Plain
         && value

@@ -4,19 +4,20 @@
 //! Copier renders with a Jinja2 `SandboxedEnvironment` plus the Ansible
 //! core filters and its own `yield` tag. Templates written for it rely on
 //! Python: `{{ flag }}` prints `True`, `'%s' % x` formats, `l.append(x)`
-//! changes a list. minijinja 3.1 gives the engine; this module adds what
+//! changes a list. minijinja 3.1 is the engine, and this module adds what
 //! Python gives Jinja2:
 //!
 //! - `repr`: values print as Python's `str()` (`renderer` installs it as the
 //!   output formatter), and `python_str`/`python_repr` give the same text
 //!   for plain values.
-//! - `rewrite`: the source rewrite behind `%`, `/`, `~`, mutable literals
-//!   and `{% yield %}` (its module docs say why a rewrite), with the helper
-//!   functions in `operators`.
+//! - `rewrite`: the source rewrite behind `%`, `/`, `~`, `+`, mutable literals
+//!   and `{% yield %}` (its module docs give the reasons for a rewrite),
+//!   with the helper functions in `operators`.
 //! - `objects`: mutable lists and dicts, paths and dates.
 //! - `methods`: Python's `str`, `list` and `dict` methods.
-//! - `filters`, `tests`, `globals`: Jinja2's built-ins where minijinja's
-//!   output differs, and the Ansible filters Copier loads.
+//! - `filters`, `jinja_tests` (the `is` tests), `globals`: Jinja2's
+//!   built-ins where minijinja's output differs, and the Ansible filters
+//!   that Copier loads.
 //! - `pyformat`: `printf`-style and `str.format` formatting.
 //!
 //! Known differences from Jinja2 are listed in `docs/jinja.md`.
@@ -116,8 +117,8 @@ pub struct Context {
 
 impl Context {
     /// Adds a plain value. Lists and mappings become mutable objects, so a
-    /// template that changes one sees the change in later renders with the
-    /// same context, as with Copier's Python objects.
+    /// change made by one template shows in later renders with the same
+    /// context, as with Copier's Python objects.
     pub fn insert(&mut self, name: &str, value: &Value) {
         self.values
             .insert(name.to_string(), convert::to_jinja(value));
@@ -153,9 +154,9 @@ pub fn python_repr(value: &Value) -> String {
     repr::plain_repr(value)
 }
 
-/// A `PurePosixPath`-like template value for `_copier_conf.src_path` and
-/// friends: prints as the path, joins with `/`, has `.name`, `.parent`,
-/// `.suffix` and `.stem`.
+/// Creates a `PurePosixPath`-like template value for `_copier_conf.src_path`
+/// and the other paths of `_copier_conf`. It prints as the path, joins with
+/// `/`, and has `.name`, `.parent`, `.suffix` and `.stem`.
 pub fn path_object(path: &str) -> minijinja::Value {
     minijinja::Value::from_object(PathValue::new(path))
 }
@@ -164,10 +165,20 @@ pub fn path_object(path: &str) -> minijinja::Value {
 /// defaults: filters, tests, globals, Python methods and the helpers that
 /// rewritten sources call.
 fn register(env: &mut minijinja::Environment<'static>) {
+    // minijinja's own additions, which Jinja2 templates cannot use.
+    for filter in ["split", "lines", "chain", "zip"] {
+        env.remove_filter(filter);
+    }
+    for test in ["safe", "int"] {
+        env.remove_test(test);
+    }
+    env.remove_global("debug");
+
     filters::register(env);
     jinja_tests::register(env);
     globals::register(env);
     env.set_unknown_method_callback(methods::call_method);
+    env.add_function(rewrite::ADD_FUNCTION, operators::add);
     env.add_function(rewrite::MOD_FUNCTION, operators::modulo);
     env.add_function(rewrite::DIV_FUNCTION, operators::divide);
     env.add_function(rewrite::CONCAT_FUNCTION, operators::concat);

@@ -21,7 +21,8 @@ pub fn modulo(state: &State, left: Value, right: Value) -> Result<Value, Error> 
             if b == 0 {
                 return Err(invalid("integer division or modulo by zero"));
             }
-            let mut remainder = a % b;
+            // `i128::MIN % -1` overflows in Rust; Python's answer is 0.
+            let mut remainder = a.checked_rem(b).unwrap_or(0);
             if remainder != 0 && (remainder < 0) != (b < 0) {
                 remainder += b;
             }
@@ -42,6 +43,56 @@ pub fn modulo(state: &State, left: Value, right: Value) -> Result<Value, Error> 
         }
         _ => Err(unsupported("%", &left, &right)),
     }
+}
+
+/// `left + right`: numbers add, strings and sequences concatenate, and two
+/// lists give a new changeable list.
+pub fn add(state: &State, left: Value, right: Value) -> Result<Value, Error> {
+    check_defined(state, &left)?;
+    check_defined(state, &right)?;
+    match (Number::from_value(&left), Number::from_value(&right)) {
+        (Some(Number::Int(a)), Some(Number::Int(b))) => {
+            return a
+                .checked_add(b)
+                .map(Value::from)
+                .ok_or_else(|| invalid("integer overflow: the sum does not fit 128 bits"));
+        }
+        (Some(a), Some(b)) => return Ok(Value::from(a.as_f64() + b.as_f64())),
+        _ => {}
+    }
+    if let (Some(a), Some(b)) = (left.as_str(), right.as_str()) {
+        return Ok(concat_strings(state, &left, a, &right, b));
+    }
+    if left.kind() == ValueKind::Seq && right.kind() == ValueKind::Seq {
+        if left.is_tuple() != right.is_tuple() {
+            return Err(unsupported("+", &left, &right));
+        }
+        let mut items: Vec<Value> = left.try_iter()?.collect();
+        items.extend(right.try_iter()?);
+        return Ok(if left.is_tuple() {
+            Value::from(minijinja::value::Tuple::from(items))
+        } else {
+            PyList::value(items)
+        });
+    }
+    Err(unsupported("+", &left, &right))
+}
+
+/// Joins two strings. With autoescaping on, a safe side makes the other
+/// escaped and the result safe, as markupsafe's `Markup.__add__` does.
+fn concat_strings(state: &State, left: &Value, a: &str, right: &Value, b: &str) -> Value {
+    let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    if escaping && (left.is_safe() || right.is_safe()) {
+        let part = |value: &Value, text: &str| {
+            if value.is_safe() {
+                text.to_string()
+            } else {
+                super::filters::html_escape(text)
+            }
+        };
+        return Value::from_safe_string(part(left, a) + &part(right, b));
+    }
+    Value::from(format!("{a}{b}"))
 }
 
 /// `left / right`: true division for numbers, joining for paths.
@@ -69,20 +120,21 @@ pub fn divide(state: &State, left: Value, right: Value) -> Result<Value, Error> 
 pub fn concat(state: &State, left: Value, right: Value) -> Result<Value, Error> {
     check_defined(state, &left)?;
     check_defined(state, &right)?;
-    let mut text = jinja_str(&left);
-    text.push_str(&jinja_str(&right));
-    if left.is_safe() && right.is_safe() {
-        return Ok(Value::from_safe_string(text));
-    }
-    Ok(Value::from(text))
+    Ok(concat_strings(
+        state,
+        &left,
+        &jinja_str(&left),
+        &right,
+        &jinja_str(&right),
+    ))
 }
 
-/// A list literal, made mutable.
+/// Makes a list literal mutable.
 pub fn list(items: Value) -> Result<Value, Error> {
     Ok(PyList::value(items.try_iter()?.collect()))
 }
 
-/// A dict literal, made mutable.
+/// Makes a dict literal mutable.
 pub fn dict(entries: Value) -> Result<Value, Error> {
     Ok(PyDict::value(
         mapping_entries(&entries)?.into_iter().collect(),

@@ -1,10 +1,11 @@
 //! Source rewriting before minijinja compiles a template.
 //!
 //! minijinja has no hook for binary operators and builds list and dict
-//! literals as immutable values, so four Python behaviours cannot be had
-//! from its runtime: `'%s' % x` (string formatting), `path / 'x'` (path
+//! literals as immutable values. So four Python behaviours cannot come from
+//! its runtime: `'%s' % x` (string formatting), `path / 'x'` (path
 //! joining), `x ~ y` with Python's `str()` of each side, and in-place
-//! changes to literals (`{% set l = [] %}{% set _ = l.append(1) %}`). We
+//! changes to literals and sums (`{% set l = [] %}{% set _ = l.append(1) %}`,
+//! `{% set l = l + [2] %}`). We
 //! chose to rewrite the template text instead of patching minijinja:
 //!
 //! - minijinja's own parser (the `unstable_machinery` feature, which is why
@@ -12,7 +13,8 @@
 //!   operator and every list and dict literal, with byte spans. Nothing is
 //!   guessed with regular expressions, and custom delimiters and line
 //!   statements parse exactly as they will be compiled.
-//! - Each operator becomes a call of a helper function registered on the
+//! - Each of these operators (and `+`, so that adding lists gives a
+//!   changeable list) becomes a call of a helper function registered on the
 //!   environment (`a % b` becomes `__kwz_mod(a , b)`) and each literal is
 //!   wrapped (`[1]` becomes `__kwz_list([1])`). Only text is inserted, and
 //!   no newline, so the line numbers of errors stay those of the source.
@@ -31,6 +33,7 @@ use minijinja::machinery::{Span, Token, parse, tokenize};
 use minijinja::syntax::SyntaxConfig;
 
 /// Helper function names that the rewritten source calls.
+pub const ADD_FUNCTION: &str = "__kwz_add";
 pub const MOD_FUNCTION: &str = "__kwz_mod";
 pub const DIV_FUNCTION: &str = "__kwz_div";
 pub const CONCAT_FUNCTION: &str = "__kwz_concat";
@@ -60,16 +63,8 @@ pub fn rewrite(source: &str, syntax: &SyntaxConfig, line_comment_prefix: Option<
         }
         _ => source,
     };
-    let tokens = tokens(source, syntax);
-    let source = match rewrite_yield(source, &tokens) {
-        Some(rewritten) => rewritten,
-        None => source.to_string(),
-    };
-    let tokens = if source.contains(YIELD_FUNCTION) {
-        self::tokens(&source, syntax)
-    } else {
-        tokens
-    };
+    let source = rewrite_tags(source, syntax);
+    let tokens = tokens(&source, syntax);
     let Ok(template) = parse(&source, "<rewrite>", syntax.clone()) else {
         return source;
     };
@@ -104,7 +99,8 @@ fn strip_line_comments(source: &str, syntax: &SyntaxConfig, prefix: &str) -> Str
     }
 }
 
-/// The tokens of `source` with their byte ranges; empty when lexing fails.
+/// Returns the tokens of `source` with their byte ranges, or none when
+/// lexing fails.
 fn tokens<'s>(source: &'s str, syntax: &SyntaxConfig) -> Vec<(Token<'s>, Span)> {
     let mut tokens = Vec::new();
     for token in tokenize(source, false, syntax.clone()) {
@@ -124,7 +120,7 @@ struct Edit {
     order: EditOrder,
 }
 
-/// How edits at one position are ordered: closing parentheses first, then
+/// The order of edits at one position: closing parentheses first, then
 /// openings in the order found (outer before inner), then replacements.
 #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
 enum EditOrder {
@@ -158,15 +154,35 @@ fn offset(position: u32) -> usize {
     position as usize
 }
 
-/// Rewrites every `yield NAME from EXPR` / `endyield` block tag, or returns
-/// `None` when there is none.
-fn rewrite_yield(source: &str, tokens: &[(Token<'_>, Span)]) -> Option<String> {
+/// Rewrites the tags minijinja's parser does not know: Copier's yield tag,
+/// and unary `+` (which changes no number, so it is dropped).
+fn rewrite_tags(source: &str, syntax: &SyntaxConfig) -> String {
+    let tokens = tokens(source, syntax);
+    let mut edits = yield_edits(&tokens);
+    for (index, (token, span)) in tokens.iter().enumerate() {
+        if matches!(token, Token::Plus) && (index == 0 || !is_operand_end(&tokens[index - 1].0)) {
+            edits.push(Edit {
+                start: offset(span.start_offset),
+                end: offset(span.end_offset),
+                text: " ".into(),
+                order: EditOrder::Replace,
+            });
+        }
+    }
+    apply(source, edits)
+}
+
+/// Builds the edits that turn every `yield NAME from EXPR` / `endyield`
+/// block tag into a call block.
+fn yield_edits(tokens: &[(Token<'_>, Span)]) -> Vec<Edit> {
     let mut edits = Vec::new();
     for (index, window) in tokens.windows(2).enumerate() {
         let [(Token::BlockStart, _), (Token::Ident(tag), tag_span)] = window else {
             continue;
         };
-        if *tag == "endyield" {
+        // An `endyield` without a `yield` before it stays as it is, so the
+        // syntax error names the tag the user wrote.
+        if *tag == "endyield" && !edits.is_empty() {
             edits.push(Edit {
                 start: offset(tag_span.start_offset),
                 end: offset(tag_span.end_offset),
@@ -187,9 +203,11 @@ fn rewrite_yield(source: &str, tokens: &[(Token<'_>, Span)]) -> Option<String> {
         let expression_end = rest[2..]
             .iter()
             .take_while(|(token, _)| !matches!(token, Token::BlockEnd))
-            .last()?
-            .1
-            .end_offset;
+            .last()
+            .map(|(_, span)| span.end_offset);
+        let Some(expression_end) = expression_end else {
+            continue;
+        };
         edits.push(Edit {
             start: offset(tag_span.start_offset),
             end: offset(from_span.end_offset),
@@ -203,7 +221,24 @@ fn rewrite_yield(source: &str, tokens: &[(Token<'_>, Span)]) -> Option<String> {
             order: EditOrder::Close,
         });
     }
-    (!edits.is_empty()).then(|| apply(source, edits))
+    edits
+}
+
+/// Returns whether `token` can end an operand, so that a `+` after it is
+/// binary.
+fn is_operand_end(token: &Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::Ident(_)
+            | Token::Str(_)
+            | Token::String(_)
+            | Token::Int(_)
+            | Token::Int128(_)
+            | Token::Float(_)
+            | Token::ParenClose
+            | Token::BracketClose
+            | Token::BraceClose
+    )
 }
 
 /// Walks the syntax tree and records the edits for operators and literals.
@@ -361,6 +396,7 @@ impl EditCollector<'_, '_> {
     /// Turns `left OP right` into `FUNCTION(left , right)`.
     fn binop(&mut self, op: BinOpKind, span: Span) {
         let (function, is_operator): (&str, fn(&Token<'_>) -> bool) = match op {
+            BinOpKind::Add => (ADD_FUNCTION, |token| matches!(token, Token::Plus)),
             BinOpKind::Rem => (MOD_FUNCTION, |token| matches!(token, Token::Mod)),
             BinOpKind::Div => (DIV_FUNCTION, |token| matches!(token, Token::Div)),
             BinOpKind::Concat => (CONCAT_FUNCTION, |token| matches!(token, Token::Tilde)),
@@ -379,15 +415,17 @@ impl EditCollector<'_, '_> {
     }
 
     /// Finds the operator of a binary expression spanning `span`: the last
-    /// matching token outside brackets. Operators are left-associative and
-    /// the right operand binds tighter, so an unbracketed operator of the
-    /// same kind can only sit in the left operand.
+    /// matching token outside brackets that follows an operand (a unary `+`
+    /// follows an operator instead). Operators are left-associative and the
+    /// right operand binds tighter, so an unbracketed operator of the same
+    /// kind can only sit in the left operand.
     fn top_level_operator(&self, span: Span, is_operator: fn(&Token<'_>) -> bool) -> Option<Span> {
         let first = self
             .tokens
             .partition_point(|(_, token_span)| token_span.start_offset < span.start_offset);
         let mut depth = 0i32;
         let mut found = None;
+        let mut after_operand = false;
         for (token, token_span) in &self.tokens[first..] {
             if token_span.end_offset > span.end_offset {
                 break;
@@ -395,9 +433,12 @@ impl EditCollector<'_, '_> {
             match token {
                 Token::ParenOpen | Token::BracketOpen | Token::BraceOpen => depth += 1,
                 Token::ParenClose | Token::BracketClose | Token::BraceClose => depth -= 1,
-                token if depth == 0 && is_operator(token) => found = Some(*token_span),
+                token if depth == 0 && after_operand && is_operator(token) => {
+                    found = Some(*token_span)
+                }
                 _ => {}
             }
+            after_operand = is_operand_end(token);
         }
         found
     }
@@ -449,6 +490,9 @@ mod tests {
             "{{ __kwz_concat(__kwz_div(p , 'x') , y) }}"
         );
         assert_eq!(rewritten("{{ a // b }}"), "{{ a // b }}");
+        assert_eq!(rewritten("{{ a + b - c }}"), "{{ __kwz_add(a , b) - c }}");
+        assert_eq!(rewritten("{{ a - -b + 1 }}"), "{{ __kwz_add(a - -b , 1) }}");
+        assert_eq!(rewritten("{{ 1 + +2 }}"), "{{ __kwz_add(1 ,  2) }}");
     }
 
     #[test]

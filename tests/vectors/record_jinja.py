@@ -11,7 +11,9 @@ SandboxedEnvironment with the Ansible core filters and Copier's yield tag,
 keep_trailing_newline on, the patched to_json filter and the pathjoin
 global. The legacy now() and make_secret() context functions are added as
 globals. Renders that depend on the clock, randomness or the machine are
-recorded only through properties that do not (lengths, membership).
+recorded only through properties that do not (lengths, membership), and
+epoch seconds for `strftime` fall at noon UTC, so any time zone within
+twelve hours of UTC gives the same date.
 """
 
 import datetime
@@ -220,6 +222,8 @@ CASES = [
      {"variable_start_string": "[[", "variable_end_string": "]]", "block_start_string": "[%",
       "block_end_string": "%]"}),
     ("# for i in [1, 2]\n{{ i }} ## note\n# endfor\n", {}, {"line_statement_prefix": "#", "line_comment_prefix": "##"}),
+    ("{{ x }} {{ x|safe }} {{ {'a': x}|xmlattr }} {{ '<b>'|e }} {{ x ~ '&' }} {{ [x] }} {{ x|safe ~ '&' }}", {"x": "<i>\"'"},
+     {"autoescape": True}),
     ("{% raw %}{{ x }} {% if %}{% endraw %}", {}),
     ("a\r\nb\rc", {}),
     ("\ufeffbom {{ 1 }}", {}),
@@ -368,7 +372,7 @@ CASES = [
     ("{{ '52:zz'|random_mac }}", {}),
     ("{{ '2024-01-31 10:20:30'|to_datetime }} {{ '31/01/2024'|to_datetime('%d/%m/%Y') }} {{ ('2024-01-31 10:20:30'|to_datetime).year }} {{ '2024-01-31T10:00:00+0100'|to_datetime('%Y-%m-%dT%H:%M:%S%z') }}", {}),
     ("{{ '2024-01-31'|to_datetime }}", {}),
-    ("{{ '%Y-%m-%d'|strftime(1700000000) }} {{ '%d/%m/%y %j %a %b'|strftime(86400 * 400 + 43200) }} {{ '%Y'|strftime('86400') }} {{ '%Y'|strftime|length }}", {}),
+    ("{{ '%Y-%m-%d'|strftime(1699963200) }} {{ '%d/%m/%y %j %a %b'|strftime(86400 * 400 + 43200) }} {{ '%Y'|strftime('86400') }} {{ '%Y'|strftime|length }}", {}),
     ("{{ '%Y'|strftime('soon') }}", {}),
     ("{{ 'foo-bar_baz'|regex_replace('[-_]', ' ') }} {{ 'aaa'|regex_replace('a', 'b') }} {{ 'ABC'|regex_replace('b', 'x', ignorecase=true) }} {{ 'a1b2'|regex_replace('\\\\d', '<\\\\g<0>>') }} {{ 'k=v'|regex_replace('(?P<k>\\\\w+)=(?P<v>\\\\w+)', '\\\\g<v>:\\\\g<k>') }}", {}),
     ("{{ 'abxd'|regex_replace('x*', '-') }} {{ 'line\\n'|regex_replace('$', '!') }} {{ 'a\\nb'|regex_replace('(?m)^', '> ') }} {{ 'a.b'|regex_replace('\\\\.', '\\\\n') }} {{ 'ab'|regex_replace('(?<=a)b', 'X') }} {{ 'aabcc'|regex_replace('(\\\\w)\\\\1', '') }}", {}),
@@ -390,7 +394,8 @@ CASES = [
     ("{{ '{:02d}'.format(n) }} {{ '%02d' % n }} {{ n|string|length }} {{ (n * 1.5)|int }} {{ n ~ '' }}", {"n": 7}),
     ("{% if x is defined and x %}yes{% endif %}{% if y is not defined %}no-y{% endif %}{% if z is none %}z-none{% endif %}", {"x": True, "z": None}),
     ("{{ items.0 }} {{ items[0] }} {{ d.k.0 }}", {"items": ["a", "b"], "d": {"k": ["v"]}}),
-    ("{% set l = [1] %}{% set l = l + [2] %}{{ l }} {{ l|length }}", {}),
+    ("{% set l = [1] %}{% set l = l + [2] %}{% set _ = l.append(3) %}{{ l }} {{ l|length }} {{ (1,) + (2,) }} {{ 'a' + 'b' }} {{ 1 + 2.5 }} {{ true + 1 }} {{ 1 + +2 }}", {}),
+    ("{{ [1] + (2,) }}", {}),
     ("{% for k, v in d|dictsort %}{{ k }}: {{ v }}\n{% endfor %}", {"d": {"b": True, "a": None}}),
     ("{{ use_docker }} {{ use_docker|lower }} {{ 'yes' if use_docker else 'no' }} {{ port + 1 }} {{ port|string }}", {"use_docker": True, "port": 8080}),
     ("{{ x|to_json }} {{ x|tojson }} {{ x }}", {"x": {"str": "v", "int": 1, "list": ["a"], "bool": False}}),
@@ -407,6 +412,11 @@ CASES = [
     ("{{ [1] + 1 }}", {}),
     ("{% if %}", {}),
     ("{{ x|nope_filter }}", {"x": 1}),
+    ("{{ 'a b'|split }}", {}),
+    ("{{ 'a'|lines }}", {}),
+    ("{{ [1]|zip([2]) }}", {}),
+    ("{{ 1 is int }}", {}),
+    ("{{ debug() }}", {}),
 ]
 
 

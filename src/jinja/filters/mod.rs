@@ -10,13 +10,16 @@
 
 mod ansible;
 mod args;
+mod dates;
 mod json;
 mod numbers;
 mod paths;
 mod pprint;
 mod pyrandom;
+mod random;
 mod regex;
 mod sequence;
+mod serialize;
 mod text;
 mod textwrap;
 
@@ -34,11 +37,14 @@ pub type FilterFn = fn(&mut State<'_, '_>, Value, &[Value], &Kwargs) -> Result<V
 
 /// Registers every filter.
 pub fn register(env: &mut Environment<'static>) {
-    let groups: [&[(&str, FilterFn)]; 6] = [
+    let groups: [&[(&str, FilterFn)]; 9] = [
         text::FILTERS,
         sequence::FILTERS,
         numbers::FILTERS,
         ansible::FILTERS,
+        serialize::FILTERS,
+        random::FILTERS,
+        dates::FILTERS,
         regex::FILTERS,
         paths::FILTERS,
     ];

@@ -119,6 +119,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
     if let Some(number) = special {
         return Some(if negative { -number } else { number });
     }
+
     let valid = !unsigned.is_empty()
         && unsigned
             .chars()

@@ -100,7 +100,7 @@ fn expanduser(
     }
 }
 
-/// The home folder of `user` in `/etc/passwd`.
+/// Looks up the home folder of `user` in `/etc/passwd`.
 fn home_of(user: &str) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|line| {

@@ -155,17 +155,18 @@ impl PyRandom {
 
     /// `randrange(start, stop, step)`, or `None` for an empty range.
     pub fn randrange(&mut self, start: i128, stop: i128, step: i128) -> Option<i128> {
-        let width = stop - start;
+        let width = stop.checked_sub(start)?;
         let count = match step {
             1 => width,
-            step if step > 0 => (width + step - 1).div_euclid(step),
-            step if step < 0 => (width + step + 1).div_euclid(step),
+            step if step > 0 => width.checked_add(step - 1)?.div_euclid(step),
+            step if step < 0 => width.checked_add(step + 1)?.div_euclid(step),
             _ => return None,
         };
         if count <= 0 {
             return None;
         }
-        Some(start + step * self.below(count as u128) as i128)
+        let picked = self.below(count as u128) as i128;
+        start.checked_add(step.checked_mul(picked)?)
     }
 
     /// `shuffle(items)`: Fisher-Yates from the end.
@@ -177,8 +178,9 @@ impl PyRandom {
     }
 }
 
-/// The 32-bit words of a big-endian unsigned integer, least significant
-/// first, as CPython passes them to `init_by_array` (`[0]` for zero).
+/// Splits a big-endian unsigned integer into 32-bit words, least
+/// significant first, as CPython passes them to `init_by_array` (`[0]` for
+/// zero).
 fn words_of(big_endian: &[u8]) -> Vec<u32> {
     let start = big_endian
         .iter()

@@ -354,7 +354,14 @@ fn parse_template(replacement: &str) -> Result<Vec<TemplatePiece>, Error> {
                 if chars.next() != Some('<') {
                     return Err(invalid("missing < in group reference"));
                 }
-                let name: String = chars.by_ref().take_while(|ch| *ch != '>').collect();
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('>') => break,
+                        Some(ch) => name.push(ch),
+                        None => return Err(invalid("missing >, unterminated name")),
+                    }
+                }
                 Some(match name.parse() {
                     Ok(index) => GroupRef::Index(index),
                     Err(_) => GroupRef::Name(name),

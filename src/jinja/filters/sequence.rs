@@ -356,8 +356,9 @@ fn rejectattr(
     select_or_reject(state, &value, args, kwargs, false, true)
 }
 
-/// The four filtering filters: keep items (or their attribute) that pass
-/// the named test, or are true without one; `keep` false inverts.
+/// Filters items for the four filtering filters: keeps those (or their
+/// attribute) that pass the named test, or are true without one. `keep`
+/// false inverts the choice.
 fn select_or_reject(
     state: &mut State,
     value: &Value,
@@ -550,7 +551,7 @@ fn groupby(
     ))
 }
 
-/// The groups of `groupby`: `(grouper, items)` in sorted key order.
+/// Groups the items for `groupby`: `(grouper, items)` in sorted key order.
 pub fn group_items(
     state: &mut State,
     value: &Value,

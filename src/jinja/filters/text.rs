@@ -292,6 +292,7 @@ fn truncate(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Res
     if leeway < 0 {
         return Err(invalid(format!("expected leeway >= 0, got {leeway}")));
     }
+
     let text = jinja_str(&value);
     let chars: Vec<char> = text.chars().collect();
     if chars.len() as i64 <= length + leeway {
@@ -307,7 +308,7 @@ fn truncate(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Res
     Ok(Value::from(format!("{kept}{end}")))
 }
 
-/// The number of `\w+` runs, with Python's Unicode `\w`.
+/// Counts the `\w+` runs, with Python's Unicode `\w`.
 fn wordcount(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
     bind("wordcount", &[], args, kwargs)?;
     let text = jinja_str(&value);
@@ -400,7 +401,12 @@ fn url_quote(text: &str, for_query: bool) -> String {
 
 /// `xmlattr(autospace=True)`: ` key="value"` for each entry whose value is
 /// neither `None` nor undefined.
-fn xmlattr(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Result<Value, Error> {
+fn xmlattr(
+    state: &mut State,
+    value: Value,
+    args: &[Value],
+    kwargs: &Kwargs,
+) -> Result<Value, Error> {
     let bound = bind("xmlattr", &["autospace"], args, kwargs)?;
     let mut items = Vec::new();
     for (key, item) in mapping_entries(&value)? {
@@ -427,7 +433,12 @@ fn xmlattr(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Resu
     if bound.flag(0, true) && !out.is_empty() {
         out.insert(0, ' ');
     }
-    Ok(Value::from(out))
+    // The values are escaped already, so with autoescaping the result is safe.
+    if matches!(state.auto_escape(), minijinja::AutoEscape::None) {
+        Ok(Value::from(out))
+    } else {
+        Ok(Value::from_safe_string(out))
+    }
 }
 
 /// Jinja2's `tojson(indent=None)`: `json.dumps` with sorted keys, then

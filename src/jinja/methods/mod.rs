@@ -2,10 +2,10 @@
 //! callback.
 //!
 //! `PyList`, `PyDict`, `PathValue` and `DateValue` implement their own
-//! methods; this callback serves strings and the read-only sequences and
-//! mappings that minijinja itself creates (filter results, loop values).
-//! Changing one of those is an error that says so, where Python would have
-//! changed a temporary copy.
+//! methods. This callback serves strings, and the read-only sequences and
+//! mappings that minijinja itself creates (slices, repeated lists).
+//! Changing one of those is an error with a message to that effect, where
+//! Python would have changed a temporary copy.
 
 mod string;
 

@@ -90,7 +90,7 @@ pub fn is_python_space(ch: char) -> bool {
     ch.is_whitespace() || ('\x1c'..='\x1f').contains(&ch)
 }
 
-/// A string argument that may be `None`.
+/// Reads a string argument that may be `None`.
 fn optional_text(value: Option<&Value>) -> Option<String> {
     value.filter(|value| !value.is_none()).map(jinja_str)
 }
@@ -99,9 +99,9 @@ fn list_of(items: Vec<String>) -> Value {
     PyList::value(items.into_iter().map(Value::from).collect())
 }
 
-/// The case methods. `title` and `capitalize` titlecase the first letter of
-/// a word with its uppercase form, which differs from Python only for the
-/// four digraphs that have a separate titlecase letter.
+/// Runs one of the case methods. `title` and `capitalize` titlecase the
+/// first letter of a word: the uppercase letter, except for `ß` and the four
+/// digraphs that have their own titlecase form.
 pub fn change_case(text: &str, method: &str) -> String {
     match method {
         "upper" => text.to_uppercase(),
@@ -317,7 +317,7 @@ fn search_method(text: &str, method: &str, args: &[Value]) -> Result<Value, Erro
     }
 }
 
-/// The char range `start..end` with Python's slice rules.
+/// Returns the char range `start..end` by Python's slice rules.
 fn char_bounds(text: &str, start: Option<i64>, end: Option<i64>) -> (usize, usize) {
     let len = text.chars().count() as i64;
     let clamp = |index: i64| -> usize {
@@ -450,7 +450,7 @@ fn partition(text: &str, separator: &str, from_right: bool) -> Result<Value, Err
     )))
 }
 
-/// The `is...` methods.
+/// Runs one of the `is...` methods.
 fn predicate(text: &str, method: &str) -> Result<bool, Error> {
     let all = |test: fn(char) -> bool| !text.is_empty() && text.chars().all(test);
     Ok(match method {

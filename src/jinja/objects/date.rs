@@ -1,5 +1,5 @@
 //! `DateValue`: the `datetime.date` and `datetime.datetime` objects that
-//! YAML answers, `now()` and `to_datetime` produce.
+//! YAML values, `now()` and `to_datetime` produce.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -21,7 +21,7 @@ pub enum DateValue {
 }
 
 impl DateValue {
-    /// The date part.
+    /// Returns the date part.
     pub fn date(&self) -> Date {
         match self {
             DateValue::Date(date) => *date,
@@ -37,8 +37,8 @@ impl DateValue {
         }
     }
 
-    /// The value as a chrono timestamp (midnight for a date) and its UTC
-    /// offset in seconds, if any.
+    /// Converts the value to a chrono timestamp (midnight for a date) and
+    /// its UTC offset in seconds, if any.
     pub fn to_chrono(&self) -> Option<(NaiveDateTime, Option<i32>)> {
         let date = self.date();
         let day = NaiveDate::from_ymd_opt(date.year, date.month, date.day)?;
@@ -73,7 +73,7 @@ impl DateValue {
         })
     }
 
-    /// The instant in UTC, for comparisons of aware datetimes.
+    /// Returns the instant in UTC, for comparisons of aware datetimes.
     fn sort_key(&self) -> (NaiveDateTime, bool) {
         let Some((timestamp, offset)) = self.to_chrono() else {
             return (NaiveDateTime::MIN, false);

@@ -19,7 +19,7 @@ pub struct PyDict {
 }
 
 impl PyDict {
-    /// A dict of `entries`.
+    /// Creates a dict of `entries`.
     pub fn new(entries: IndexMap<Value, Value>) -> PyDict {
         PyDict {
             entries: Mutex::new(entries),
@@ -134,8 +134,8 @@ impl Object for PyDict {
     }
 }
 
-/// The entries that `dict.update(other, **kwargs)` adds: a mapping or an
-/// iterable of pairs, then the keyword arguments.
+/// Collects the entries that `dict.update(other, **kwargs)` adds: a mapping
+/// or an iterable of pairs, then the keyword arguments.
 pub fn update_entries(args: &[Value]) -> Result<Vec<(Value, Value)>, Error> {
     let (other, kwargs): (Option<Value>, Kwargs) = from_args(args)?;
     let mut entries = match other {
@@ -175,7 +175,7 @@ pub fn key_error(key: &Value) -> Error {
     invalid(format!("key {} not found in dict", jinja_repr(key)))
 }
 
-/// What `dict.keys()`, `dict.values()` or `dict.items()` returned: a snapshot
+/// The result of `dict.keys()`, `dict.values()` or `dict.items()`: a snapshot
 /// that iterates like the view and prints as `dict_items([...])`.
 #[derive(Debug)]
 pub struct DictView {
@@ -216,7 +216,7 @@ impl DictView {
         }
     }
 
-    /// The keys, values or `(key, value)` tuples of the view.
+    /// Returns the keys, values or `(key, value)` tuples of the view.
     pub fn items(&self) -> &[Value] {
         &self.items
     }

@@ -9,16 +9,16 @@ use minijinja::{Error, State, Value};
 use super::{invalid, none};
 use crate::jinja::repr::jinja_repr;
 
-/// A mutable sequence. `{% set _ = items.append(x) %}` changes the list that
-/// every name bound to it sees, as in Python, where minijinja's own
-/// sequences are immutable.
+/// A mutable sequence. `{% set _ = items.append(x) %}` changes the list for
+/// every name bound to it, as in Python, where minijinja's own sequences are
+/// immutable.
 #[derive(Default)]
 pub struct PyList {
     items: Mutex<Vec<Value>>,
 }
 
 impl PyList {
-    /// A list of `items`.
+    /// Creates a list of `items`.
     pub fn new(items: Vec<Value>) -> PyList {
         PyList {
             items: Mutex::new(items),

@@ -48,7 +48,7 @@ impl PathValue {
         PathValue { root, parts, text }
     }
 
-    /// The path as `str(path)` prints it.
+    /// Returns the path as `str(path)` prints it.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -69,7 +69,8 @@ impl PathValue {
         self.parts.last().map_or("", String::as_str)
     }
 
-    /// The byte index of the dot that starts the suffix, if the name has one.
+    /// Returns the byte index of the dot that starts the suffix, if the name
+    /// has one.
     fn suffix_start(&self) -> Option<usize> {
         let name = self.name();
         let index = name.rfind('.')?;
@@ -240,7 +241,8 @@ impl Object for PathValue {
     }
 }
 
-/// The text of a path argument: a `PathValue` or anything printed as `str()`.
+/// Returns the text of a path argument: a `PathValue`'s path, or `str()` of
+/// anything else.
 pub fn path_text(value: &Value) -> String {
     match value.downcast_object_ref::<PathValue>() {
         Some(path) => path.as_str().to_string(),

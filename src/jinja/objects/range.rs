@@ -17,12 +17,13 @@ pub struct RangeValue {
 impl RangeValue {
     /// The number of items.
     pub fn len(&self) -> usize {
-        let span = if self.step > 0 {
-            self.stop - self.start
-        } else {
-            self.start - self.stop
-        };
-        let step = self.step.unsigned_abs() as i64;
+        let (start, stop, step) = (
+            i128::from(self.start),
+            i128::from(self.stop),
+            i128::from(self.step),
+        );
+        let span = if step > 0 { stop - start } else { start - stop };
+        let step = step.abs();
         usize::try_from((span + step - 1).div_euclid(step)).unwrap_or(0)
     }
 

@@ -227,6 +227,7 @@ fn parse_format_spec(spec: &str) -> Result<FormatSpec, Error> {
         parsed.zero = true;
         index += 1;
     }
+
     let width_start = index;
     while chars.get(index).is_some_and(char::is_ascii_digit) {
         index += 1;
@@ -240,6 +241,7 @@ fn parse_format_spec(spec: &str) -> Result<FormatSpec, Error> {
         parsed.grouping = Some(grouping);
         index += 1;
     }
+
     if chars.get(index) == Some(&'.') {
         index += 1;
         let start = index;
@@ -407,8 +409,8 @@ fn group(digits: &str, separator: char, size: usize) -> String {
     out
 }
 
-/// Pads `sign` + `body` to the width with the fill and alignment; `=` (and
-/// the `0` flag) put the padding between the sign and the digits.
+/// Pads `sign` + `body` to the width with the fill and alignment. The `=`
+/// alignment (and the `0` flag) puts the padding between sign and digits.
 fn align(spec: &FormatSpec, sign: &str, body: &str, default_align: char) -> String {
     let len = sign.chars().count() + body.chars().count();
     if len >= spec.width {

@@ -45,12 +45,20 @@ impl Number {
     }
 }
 
+/// Digits past these precisions are zeros for every `f64`, which has at
+/// most 1074 fractional binary digits and 767 significant decimal ones;
+/// Rust's formatter rejects precisions past `u16::MAX`.
+const MAX_FIXED_DIGITS: usize = 1100;
+const MAX_EXPONENT_DIGITS: usize = 800;
+
 /// Formats `number` with `precision` digits after the point, `f` style.
 pub fn fixed(number: f64, precision: usize, alternate: bool) -> String {
     if let Some(text) = non_finite(number) {
         return text;
     }
-    let mut text = format!("{number:.precision$}");
+    let exact = precision.min(MAX_FIXED_DIGITS);
+    let mut text = format!("{number:.exact$}");
+    text.extend(std::iter::repeat_n('0', precision - exact));
     if alternate && precision == 0 {
         text.push('.');
     }
@@ -62,8 +70,10 @@ pub fn exponent(number: f64, precision: usize, alternate: bool) -> String {
     if let Some(text) = non_finite(number) {
         return text;
     }
-    let text = format!("{number:.precision$e}");
+    let exact = precision.min(MAX_EXPONENT_DIGITS);
+    let text = format!("{number:.exact$e}");
     let (mantissa, power) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = format!("{mantissa}{}", "0".repeat(precision - exact));
     let power: i32 = power.parse().unwrap_or(0);
     let sign = if power < 0 { '-' } else { '+' };
     let point = if alternate && precision == 0 { "." } else { "" };
@@ -76,7 +86,7 @@ pub fn general(number: f64, precision: usize, alternate: bool) -> String {
     if let Some(text) = non_finite(number) {
         return text;
     }
-    let precision = precision.max(1);
+    let precision = precision.clamp(1, MAX_EXPONENT_DIGITS);
     let power = decimal_exponent(number, precision);
     let text = if -4 <= power && power < precision as i32 {
         fixed(number, (precision as i32 - 1 - power) as usize, alternate)
@@ -90,7 +100,8 @@ pub fn general(number: f64, precision: usize, alternate: bool) -> String {
     }
 }
 
-/// The exponent of `number` once rounded to `precision` significant digits.
+/// Returns the exponent of `number` once rounded to `precision` significant
+/// digits.
 fn decimal_exponent(number: f64, precision: usize) -> i32 {
     if number == 0.0 {
         return 0;

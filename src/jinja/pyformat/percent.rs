@@ -24,8 +24,8 @@ struct Spec {
     conversion: char,
 }
 
-/// Where conversions take their values from: a tuple's items in order, or a
-/// mapping for `%(name)s`.
+/// The values for the conversions: a tuple's items in order, or a mapping
+/// for `%(name)s`.
 struct Arguments<'a> {
     positional: Vec<Value>,
     next: usize,
