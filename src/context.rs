@@ -121,10 +121,11 @@ impl RunFacts {
             ("sep", to_jinja(&Value::from("/"))),
             ("os", to_jinja(&Value::from(operating_system()))),
         ];
-        minijinja::Value::from_iter(
+        crate::jinja::dict_value(
             entries
                 .into_iter()
-                .map(|(key, value)| (key.to_string(), value)),
+                .map(|(key, value)| (key.to_string(), value))
+                .collect(),
         )
     }
 }

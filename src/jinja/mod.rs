@@ -185,3 +185,13 @@ fn register(env: &mut minijinja::Environment<'static>) {
     env.add_function(rewrite::LIST_FUNCTION, operators::list);
     env.add_function(rewrite::DICT_FUNCTION, operators::dict);
 }
+
+/// A mapping with string keys in the given order, as templates see a dict.
+pub fn dict_value(entries: Vec<(String, minijinja::Value)>) -> minijinja::Value {
+    objects::PyDict::value(
+        entries
+            .into_iter()
+            .map(|(key, value)| (minijinja::Value::from(key), value))
+            .collect(),
+    )
+}
