@@ -3,6 +3,7 @@
 use anyhow::{Result, bail};
 
 use crate::cli::{Cli, Command};
+use crate::extensions;
 
 /// Runs the command the user chose.
 pub fn run(cli: Cli) -> Result<()> {
@@ -11,12 +12,27 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Update(_)) => bail!("`update` is not implemented yet"),
         Some(Command::Recopy(_)) => bail!("`recopy` is not implemented yet"),
         Some(Command::CheckUpdate(_)) => bail!("`check-update` is not implemented yet"),
-        Some(Command::SyncCompose(_)) => bail!("`sync-compose` is not implemented yet"),
-        Some(Command::Validate(_)) => bail!("`validate` is not implemented yet"),
-        Some(Command::BuildRegistry(_)) => bail!("`build-registry` is not implemented yet"),
-        Some(Command::New(_)) => bail!("`new` is not implemented yet"),
+        Some(Command::SyncCompose(command)) => {
+            extensions::sync_compose::run(&current_dir()?, &command.paths, command.check)
+        }
+        Some(Command::Validate(command)) => {
+            extensions::validate::run(&current_dir()?, &command.paths)
+        }
+        Some(Command::BuildRegistry(command)) => {
+            extensions::registry::run(&current_dir()?, command.stage.into())
+        }
+        Some(Command::New(command)) => {
+            extensions::skeleton::run(&current_dir()?, command.kind.into(), &command.name)
+        }
         Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
         Some(Command::Push(_)) => bail!("`push` is not implemented yet"),
         None => bail!("scaffolding is not implemented yet"),
     }
+}
+
+/// The folder the command runs in; the extension commands find the repo
+/// from there.
+fn current_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir()
+        .map_err(|error| anyhow::anyhow!("failed to read the current folder: {error}"))
 }
