@@ -6,10 +6,10 @@ from {{ package }}.server import app, word_count
 HEADERS = {"accept": "application/json, text/event-stream"}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client():
     # Entering the client runs the app's lifespan, which starts the MCP
-    # session manager.
+    # session manager; that can happen once per app, so tests share it.
     with TestClient(app) as test_client:
         yield test_client
 
