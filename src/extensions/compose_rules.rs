@@ -141,7 +141,7 @@ fn check_appgarden_service(
             if is_bind_entry(volume) {
                 let shown = volume
                     .as_str()
-                    .map_or("a bind mount".to_string(), |text| format!("`{text}`"));
+                    .map_or("`type: bind`".to_string(), |text| format!("`{text}`"));
                 error(
                     format!("{prefix}.volumes[{position}]"),
                     format!("{shown} mounts a host path; use a named volume"),
