@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 
 const REGISTRY: &str = "build/kamiwaza-extension-registry/garden/v2";
 
+/// Changes a repo before a case runs.
+type Setup = fn(&TestRepo);
+
 fn repo_with_extensions() -> TestRepo {
     let repo = TestRepo::new();
     repo.write(
@@ -179,7 +182,7 @@ fn entry_function_matches_file() {
 
 #[test]
 fn problems_stop_the_build() {
-    let cases: Vec<(&str, fn(&TestRepo), &str)> = vec![
+    let cases: Vec<(&str, Setup, &str)> = vec![
         (
             "app garden file missing",
             |repo| repo.remove("apps/web-app/docker-compose.appgarden.yml"),
