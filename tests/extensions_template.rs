@@ -39,7 +39,11 @@ fn scaffold(parent: &Path) -> PathBuf {
         .current_dir(parent)
         .output()
         .unwrap();
-    assert!(output.status.success(), "scaffold failed: {}", describe(&output));
+    assert!(
+        output.status.success(),
+        "scaffold failed: {}",
+        describe(&output)
+    );
     parent.join("acme")
 }
 
@@ -56,7 +60,12 @@ fn read_tree(root: &Path) -> BTreeMap<String, (Vec<u8>, bool)> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let relative = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let executable = entry.metadata().unwrap().permissions().mode() & 0o111 != 0;
         files.insert(relative, (std::fs::read(entry.path()).unwrap(), executable));
     }
@@ -88,7 +97,11 @@ fn copier_and_kwz_new_render_same_tree() {
         .arg(copier_parent.join("acme"))
         .output()
         .unwrap();
-    assert!(output.status.success(), "copier failed: {}", describe(&output));
+    assert!(
+        output.status.success(),
+        "copier failed: {}",
+        describe(&output)
+    );
     let kwz_parent = scratch.path().join("kwz");
     std::fs::create_dir_all(&kwz_parent).unwrap();
     let kwz_root = scaffold(&kwz_parent);
@@ -101,7 +114,10 @@ fn copier_and_kwz_new_render_same_tree() {
     for (path, (bytes, executable)) in &expected {
         let (rendered_bytes, rendered_executable) = &rendered[path];
         if path == ".copier-answers.yml" {
-            assert_eq!(answers_without_source(rendered_bytes), answers_without_source(bytes));
+            assert_eq!(
+                answers_without_source(rendered_bytes),
+                answers_without_source(bytes)
+            );
             continue;
         }
         assert!(
@@ -117,7 +133,11 @@ fn copier_and_kwz_new_render_same_tree() {
 /// Runs `make ARGS` in `repo` with the kwz-new under test first on PATH.
 fn make(repo: &Path, args: &[&str]) -> Output {
     let binary_dir = Path::new(env!("CARGO_BIN_EXE_kwz-new")).parent().unwrap();
-    let path = format!("{}:{}", binary_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        binary_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     Command::new("make")
         .args(args)
         .current_dir(repo)
@@ -130,7 +150,12 @@ fn make(repo: &Path, args: &[&str]) -> Output {
 
 fn make_succeeds(repo: &Path, args: &[&str]) -> String {
     let output = make(repo, args);
-    assert!(output.status.success(), "make {}: {}", args.join(" "), describe(&output));
+    assert!(
+        output.status.success(),
+        "make {}: {}",
+        args.join(" "),
+        describe(&output)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -138,7 +163,9 @@ fn make_succeeds(repo: &Path, args: &[&str]) -> String {
 fn scaffolded_repo_make_targets_work() {
     for program in ["make", "python3", "npm"] {
         if !is_installed(program) {
-            eprintln!("skipped: no `{program}` on PATH; the template's Makefile needs make, Python 3 and Node 20");
+            eprintln!(
+                "skipped: no `{program}` on PATH; the template's Makefile needs make, Python 3 and Node 20"
+            );
             return;
         }
     }
@@ -146,15 +173,27 @@ fn scaffolded_repo_make_targets_work() {
     let repo = scaffold(scratch.path());
 
     // The empty repo: every metadata target and the shared libraries.
-    assert!(make_succeeds(&repo, &[]).contains("kamiwaza-push"), "help is the default goal");
+    assert!(
+        make_succeeds(&repo, &[]).contains("kamiwaza-push"),
+        "help is the default goal"
+    );
     make_succeeds(&repo, &["validate"]);
     make_succeeds(&repo, &["sync-compose"]);
     make_succeeds(&repo, &["check-compose"]);
     make_succeeds(&repo, &["build-registry"]);
     make_succeeds(&repo, &["package-libs"]);
-    assert!(repo.join("shared/python/dist/kamiwaza_auth-0.1.0-py3-none-any.whl").is_file());
-    assert!(repo.join("shared/typescript/kamiwaza-client/kamiwaza-client-0.1.0.tgz").is_file());
-    assert!(repo.join("shared/typescript/kamiwaza-auth/kamiwaza-auth-0.1.0.tgz").is_file());
+    assert!(
+        repo.join("shared/python/dist/kamiwaza_auth-0.1.0-py3-none-any.whl")
+            .is_file()
+    );
+    assert!(
+        repo.join("shared/typescript/kamiwaza-client/kamiwaza-client-0.1.0.tgz")
+            .is_file()
+    );
+    assert!(
+        repo.join("shared/typescript/kamiwaza-auth/kamiwaza-auth-0.1.0.tgz")
+            .is_file()
+    );
     make_succeeds(&repo, &["test"]);
 
     // One extension of each kind, valid and tested as created.
@@ -165,18 +204,32 @@ fn scaffolded_repo_make_targets_work() {
     make_succeeds(&repo, &["validate"]);
     make_succeeds(&repo, &["check-compose"]);
     let tested = make_succeeds(&repo, &["test"]);
-    for root in ["apps/demo-app/backend", "apps/demo-app/frontend", "services/service-notes/api", "tools/tool-words"] {
-        assert!(tested.contains(&format!("==> {root}:")), "make test ran {root}:\n{tested}");
+    for root in [
+        "apps/demo-app/backend",
+        "apps/demo-app/frontend",
+        "services/service-notes/api",
+        "tools/tool-words",
+    ] {
+        assert!(
+            tested.contains(&format!("==> {root}:")),
+            "make test ran {root}:\n{tested}"
+        );
     }
     make_succeeds(&repo, &["build-registry"]);
-    let apps = std::fs::read_to_string(repo.join("build/kamiwaza-extension-registry/garden/v2/apps.json")).unwrap();
+    let apps =
+        std::fs::read_to_string(repo.join("build/kamiwaza-extension-registry/garden/v2/apps.json"))
+            .unwrap();
     assert!(apps.contains("\"kamiwazaai/demo-app-backend:v0.1.0-dev\""));
     make_succeeds(&repo, &["bump", "TYPE=app", "NAME=demo-app", "LEVEL=minor"]);
     make_succeeds(&repo, &["validate"]);
 
     // Targets that need docker or a running Kamiwaza, printed only.
     let build_all = make_succeeds(&repo, &["-n", "build-all"]);
-    for extension in ["apps/demo-app", "services/service-notes", "tools/tool-words"] {
+    for extension in [
+        "apps/demo-app",
+        "services/service-notes",
+        "tools/tool-words",
+    ] {
         assert!(
             build_all.contains(&format!("cd {extension} && docker compose build\n")),
             "build-all builds {extension}:\n{build_all}"
@@ -185,10 +238,15 @@ fn scaffolded_repo_make_targets_work() {
     assert!(build_all.contains("docker tag \"$image\" \"$image-dev\""));
     let push = make_succeeds(&repo, &["-n", "kamiwaza-push", "TYPE=app", "NAME=demo-app"]);
     assert!(push.contains("kwz-new validate apps/demo-app\n"), "{push}");
-    assert!(push.contains("kwz-new push app demo-app --stage dev\n"), "{push}");
+    assert!(
+        push.contains("kwz-new push app demo-app --stage dev\n"),
+        "{push}"
+    );
 
     // A missing TYPE stops before any command runs.
     let output = make(&repo, &["build", "NAME=demo-app"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("error: set TYPE=app, service or tool"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("error: set TYPE=app, service or tool")
+    );
 }

@@ -6,12 +6,13 @@
 //! `<docker_org>/<extension>-<service>:v<version>`, because `make build`
 //! tags what it builds with that name and App Garden pulls it.
 //!
-//! `docker-compose.appgarden.yml` is what App Garden deploys, so it must
-//! not build, publish host ports, mount host paths, run privileged or on
-//! the host network; every service needs a literal image and CPU and memory
-//! limits; a service whose environment mentions `host.docker.internal`
-//! needs the `host-gateway` entry in `extra_hosts`; and the file must equal
-//! what `sync-compose` generates from the local file.
+//! `docker-compose.appgarden.yml` is what App Garden deploys. Its services
+//! must not build, publish host ports, mount host paths, run privileged or
+//! use the host network. Every service needs a literal image and CPU and
+//! memory limits, and a service whose environment mentions
+//! `host.docker.internal` needs the `host-gateway` entry in `extra_hosts`.
+//! The file must also equal what `sync-compose` generates from the local
+//! file.
 
 use serde_yaml::{Mapping, Value};
 
@@ -139,12 +140,12 @@ fn check_appgarden_service(
     if let Some(Value::Sequence(volumes)) = service.get("volumes") {
         for (position, volume) in volumes.iter().enumerate() {
             if is_bind_entry(volume) {
-                let shown = volume
+                let mount = volume
                     .as_str()
                     .map_or("`type: bind`".to_string(), |text| format!("`{text}`"));
                 error(
                     format!("{prefix}.volumes[{position}]"),
-                    format!("{shown} mounts a host path; use a named volume"),
+                    format!("{mount} mounts a host path; use a named volume"),
                 );
             }
         }

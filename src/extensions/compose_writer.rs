@@ -8,12 +8,13 @@
 //! something else. serde_yaml's own emitter does not: it leaves `yes` and
 //! `8000:8000` plain.
 //!
-//! The layout is fixed, so the same value always gives the same bytes:
-//! mappings in their key order, two spaces per level, sequence items
-//! indented below their key, empty collections as `{}` and `[]`, a null
-//! mapping value as nothing after the colon, multi-line strings as literal
-//! blocks (`|`, `|-` or `|+` by their trailing newlines), other strings plain
-//! when that is safe, else single-quoted, else double-quoted with escapes.
+//! The layout is fixed, so the same value always gives the same bytes.
+//! Mappings keep their key order, each level indents by two spaces, and
+//! sequence items sit indented below their key. Empty collections are `{}`
+//! and `[]`, and a null mapping value is nothing after the colon.
+//! Multi-line strings become literal blocks (`|`, `|-` or `|+` by their
+//! trailing newlines). Other strings are plain when that is safe, else
+//! single-quoted, else double-quoted with escapes.
 //! Tags such as compose's `!reset` are written before their value.
 
 use std::sync::LazyLock;
@@ -132,10 +133,10 @@ fn write_block(out: &mut String, text: &str, indent: usize) {
     }
 }
 
-/// Whether a string reads back unchanged from a literal block: it has a
-/// line break, text on some line, no leading whitespace (which would need
-/// an indentation indicator), no whitespace-only lines (whose spaces a
-/// reader drops) and no control characters other than tab.
+/// Whether a string reads back unchanged from a literal block. It needs a
+/// line break and text on some line. Leading whitespace would need an
+/// indentation indicator, a reader drops the spaces of whitespace-only
+/// lines, and control characters other than tab need escapes.
 fn is_block_candidate(text: &str) -> bool {
     text.contains('\n')
         && !text.trim_matches('\n').is_empty()

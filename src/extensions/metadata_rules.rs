@@ -77,7 +77,7 @@ pub fn is_semver(version: &str) -> bool {
     SEMVER.is_match(version)
 }
 
-/// The name prefix rule of a kind, as `(allowed prefixes, message)`.
+/// The prefixes a name of this kind must start with; none for apps.
 pub fn name_prefixes(kind: ExtensionKind) -> &'static [&'static str] {
     match kind {
         ExtensionKind::App => &[],
