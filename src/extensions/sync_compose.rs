@@ -396,6 +396,7 @@ pub fn run(current_dir: &Path, paths: &[std::path::PathBuf], check: bool) -> Res
     let mut failed = 0;
     let mut stale = 0;
     let mut written = 0;
+    let mut unchanged = 0;
     for extension in &extensions {
         match sync_extension(&repo, extension, check) {
             Ok(outcome) => match outcome.status {
@@ -407,7 +408,10 @@ pub fn run(current_dir: &Path, paths: &[std::path::PathBuf], check: bool) -> Res
                     stale += 1;
                     println!("{}: out of date; run `make sync-compose`", outcome.target);
                 }
-                SyncStatus::Unchanged => tracing::debug!("`{}` is up to date", outcome.target),
+                SyncStatus::Unchanged => {
+                    unchanged += 1;
+                    tracing::debug!("`{}` is up to date", outcome.target);
+                }
                 SyncStatus::NoSource => {
                     eprintln!(
                         "note: skipped `{}`: it has no `docker-compose.yml`",
@@ -435,10 +439,7 @@ pub fn run(current_dir: &Path, paths: &[std::path::PathBuf], check: bool) -> Res
         .into());
     }
     if !check {
-        println!(
-            "{written} written, {} up to date",
-            extensions.len() - written
-        );
+        println!("{written} written, {unchanged} up to date");
     }
     Ok(())
 }
