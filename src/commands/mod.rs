@@ -8,6 +8,7 @@ pub mod update;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{Cli, Command, ConflictMode, CopyArgs, ExtensionType, PushCommand, Stage};
+use crate::extensions;
 use crate::push::{self, ExtensionKind, PushOptions};
 use crate::update::ConflictMode as MergeConflict;
 use copy::{CopyOptions, TemplateSource};
@@ -68,10 +69,18 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             check_update::check_update(&command.destination, &options)
         }
-        Some(Command::SyncCompose(_)) => bail!("`sync-compose` is not implemented yet"),
-        Some(Command::Validate(_)) => bail!("`validate` is not implemented yet"),
-        Some(Command::BuildRegistry(_)) => bail!("`build-registry` is not implemented yet"),
-        Some(Command::New(_)) => bail!("`new` is not implemented yet"),
+        Some(Command::SyncCompose(command)) => {
+            extensions::sync_compose::run(&current_dir()?, &command.paths, command.check)
+        }
+        Some(Command::Validate(command)) => {
+            extensions::validate::run(&current_dir()?, &command.paths)
+        }
+        Some(Command::BuildRegistry(command)) => {
+            extensions::registry::run(&current_dir()?, command.stage.into())
+        }
+        Some(Command::New(command)) => {
+            extensions::skeleton::run(&current_dir()?, command.kind.into(), &command.name)
+        }
         Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
         Some(Command::Push(command)) => {
             let start_dir = std::env::current_dir().context("failed to read the current folder")?;
@@ -134,4 +143,11 @@ fn push_options(command: PushCommand) -> PushOptions {
         insecure: command.insecure,
         dry_run: command.dry_run,
     }
+}
+
+/// The folder the command runs in; the extension commands find the repo
+/// from there.
+fn current_dir() -> Result<std::path::PathBuf> {
+    std::env::current_dir()
+        .map_err(|error| anyhow::anyhow!("failed to read the current folder: {error}"))
 }
