@@ -107,7 +107,7 @@ fn data_answers_skip_the_prompt() {
     let mut prompter = Scripted::default();
     prompter
         .replies
-        .extend([Value::from(""), Value::Bool(false)]);
+        .extend([Value::from("8080"), Value::Bool(false)]);
     worker.ask(&AskOptions::default(), &mut prompter).unwrap();
     let names: Vec<&str> = prompter
         .asked
