@@ -446,9 +446,9 @@ fn write_changes(project: &Project, changes: &[Change]) -> Result<()> {
                 },
             ),
             Change::Unmerged { .. } => Ok(()),
-            Change::DroppedBinaryEdit { path } => {
+            Change::BinaryConflict { path } => {
                 eprintln!(
-                    "warning: `{path}` is binary; your changes to it were replaced by the new template version, as Copier does"
+                    "warning: `{path}` is binary and both you and the template changed it; your version is kept and the file is marked as a conflict"
                 );
                 Ok(())
             }

@@ -53,8 +53,9 @@ pub enum Change {
         base: Option<Vec<u8>>,
         theirs: Option<Vec<u8>>,
     },
-    /// The owner's edits of a binary file were replaced by the new render.
-    DroppedBinaryEdit {
+    /// Both sides changed a binary file: the owner's bytes stay and the file
+    /// is left unmerged for the owner to resolve.
+    BinaryConflict {
         path: String,
     },
 }
@@ -213,9 +214,18 @@ fn merge(
         options.conflict,
     )?;
     if updated.owner_changes_dropped {
-        changes.push(Change::DroppedBinaryEdit {
+        // Copier 9.19.1 replaces the owner's bytes with the new render here.
+        // kwz-new never drops the owner's work: it keeps the owner's file and
+        // leaves it unmerged, as git does for a binary conflict.
+        changes.push(Change::Unmerged {
+            path: path.to_string(),
+            base: Some(old_bytes.clone()),
+            theirs: Some(new_bytes.clone()),
+        });
+        changes.push(Change::BinaryConflict {
             path: path.to_string(),
         });
+        return Ok(());
     }
     write_if_changed(
         path,
