@@ -49,8 +49,14 @@ struct Project {
     prefix: String,
 }
 
-/// Runs `update`.
+/// Runs `update`; projects made from the built-in template are updated from
+/// the template versions built into this binary.
 pub fn update(options: &UpdateOptions) -> Result<()> {
+    update_with(options, &embedded::BuiltIn)
+}
+
+/// Runs `update`, taking versions of the built-in template from `catalog`.
+pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> Result<()> {
     let root = absolute(&options.destination)?;
     let answers_file = options
         .copy
@@ -62,12 +68,19 @@ pub fn update(options: &UpdateOptions) -> Result<()> {
     let project = open_project(&root)?;
     check_clean(&project)?;
 
-    let old_tree = load_template(&src_path, Some(&old_commit), options.copy.prereleases, true)?;
+    let old_tree = load_template(
+        catalog,
+        &src_path,
+        Some(&old_commit),
+        options.copy.prereleases,
+        true,
+    )?;
     let new_ref = match options.copy.vcs_ref.as_deref() {
         Some(":current:") => Some(old_commit.clone()),
         other => other.map(str::to_string),
     };
     let new_tree = load_template(
+        catalog,
         &src_path,
         new_ref.as_deref(),
         options.copy.prereleases,
@@ -283,13 +296,14 @@ fn check_clean(project: &Project) -> Result<()> {
 /// Loads a template version: the built-in catalog for projects made from
 /// the built-in template, git otherwise.
 fn load_template(
+    catalog: &dyn embedded::Catalog,
     src_path: &str,
     vcs_ref: Option<&str>,
     prereleases: bool,
     quiet: bool,
 ) -> Result<TemplateTree> {
     if src_path == embedded::SRC_PATH {
-        return embedded::release(vcs_ref);
+        return embedded::release_from(catalog, vcs_ref);
     }
     let tree = source::open(src_path, vcs_ref, prereleases, quiet)?;
     if tree.revision.is_none() {
