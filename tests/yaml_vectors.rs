@@ -123,6 +123,10 @@ fn same(left: &Value, right: &Value) -> bool {
     }
 }
 
+/// Inputs where kwz-new knowingly differs from PyYAML (`docs/yaml.md`).
+/// PyYAML ignores a directive it does not know; libyaml rejects it.
+const KNOWN_LOAD_DIFFERENCES: &[&str] = &["%FOO bar\n---\na\n"];
+
 fn check_load_vectors(name: &str) -> Vec<String> {
     let mut failures = Vec::new();
     for vector in read_vectors(name) {
@@ -130,6 +134,12 @@ fn check_load_vectors(name: &str) -> Vec<String> {
             continue;
         };
         let result = yaml::load(text);
+        if KNOWN_LOAD_DIFFERENCES.contains(&text) {
+            if result.is_ok() {
+                failures.push(format!("{text:?}: known difference now loads; update the list"));
+            }
+            continue;
+        }
         match (&vector["expected"], &vector["error"], result) {
             (Json::Null, Json::String(_), Err(_)) => {}
             (Json::Null, Json::String(error), Ok(value)) => {

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use libyaml_safer::{Event, EventData, Parser, ScalarStyle};
 
 use super::resolve::{TAG_PREFIX, resolve_plain};
+use super::tabs::TabGuard;
 use super::{MAX_DEPTH, Mark, YamlError};
 
 /// Index of a node in `Document::nodes`.
@@ -59,6 +60,10 @@ pub(super) struct Document {
 /// Reads documents one by one from a YAML stream.
 pub(super) struct Composer<'a> {
     parser: Parser<&'a [u8]>,
+    text: &'a str,
+    /// Bytes before the parser's offset 0: libyaml does not count a BOM.
+    bom_length: usize,
+    tabs: TabGuard,
     peeked: Option<Event>,
     nodes: Vec<Node>,
     anchors: HashMap<String, NodeId>,
@@ -72,6 +77,9 @@ impl<'a> Composer<'a> {
         parser.set_input(text.as_bytes());
         let mut composer = Composer {
             parser,
+            text,
+            bom_length: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            tabs: TabGuard::default(),
             peeked: None,
             nodes: Vec::new(),
             anchors: HashMap::new(),
@@ -84,7 +92,10 @@ impl<'a> Composer<'a> {
     pub(super) fn next_document(&mut self) -> Result<Option<Document>, YamlError> {
         let start = self.next_event()?;
         match start.data {
-            EventData::StreamEnd => return Ok(None),
+            EventData::StreamEnd => {
+                self.tabs.check_until(self.text, self.text.len())?;
+                return Ok(None);
+            }
             EventData::DocumentStart { .. } => {}
             _ => return Err(unexpected_event(&start)),
         }
@@ -93,6 +104,7 @@ impl<'a> Composer<'a> {
         if !matches!(end.data, EventData::DocumentEnd { .. }) {
             return Err(unexpected_event(&end));
         }
+        self.tabs.check_until(self.text, self.byte_offset(end.end_mark))?;
         self.anchors.clear();
         Ok(Some(Document {
             nodes: std::mem::take(&mut self.nodes),
@@ -129,6 +141,10 @@ impl<'a> Composer<'a> {
         Ok(self.peeked.as_ref().expect("an event was just stored"))
     }
 
+    fn byte_offset(&self, mark: libyaml_safer::Mark) -> usize {
+        usize::try_from(mark.index).unwrap_or(usize::MAX) + self.bom_length
+    }
+
     fn compose_node(&mut self, depth: usize) -> Result<NodeId, YamlError> {
         let event = self.next_event()?;
         let start = convert_mark(event.start_mark);
@@ -150,6 +166,8 @@ impl<'a> Composer<'a> {
                 style,
                 ..
             } => {
+                let span = self.byte_offset(event.start_mark)..self.byte_offset(event.end_mark);
+                self.tabs.note_scalar(self.text, style, span);
                 let tag = scalar_tag(tag, &value, style);
                 let id = self.add_node(anchor, tag, start, Content::Scalar(value))?;
                 Ok(id)

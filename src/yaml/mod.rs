@@ -23,6 +23,7 @@ mod emit;
 mod represent;
 mod resolve;
 mod scalar;
+mod tabs;
 
 /// Deepest nesting of collections the reader accepts and the emitter
 /// writes. PyYAML 6.0.4 itself fails between 400 and 500 levels, when
