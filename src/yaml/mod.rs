@@ -6,11 +6,36 @@
 //! string). Its `to_yaml`/`to_nice_yaml` filters write with PyYAML's emitter.
 //! This module reproduces both, byte for byte, on `crate::value::Value`.
 //!
-//! STUB: the interface below is fixed; the implementation is in progress.
+//! Reading runs in three steps, as in PyYAML: `libyaml-safer` turns the text
+//! into events, `compose` builds the node graph and gives each node its tag
+//! (`resolve` holds the YAML 1.1 rules for plain scalars), and `construct`
+//! builds the values. Writing runs `represent` (value to tagged text and key
+//! order), then `emit` and `scalar` (layout and scalar styles). `docs/yaml.md`
+//! lists the limits and the known differences from PyYAML 6.0.4.
 
 use std::fmt;
 
 use crate::value::Value;
+
+mod compose;
+mod construct;
+mod emit;
+mod represent;
+mod resolve;
+mod scalar;
+mod tabs;
+
+/// Deepest nesting of collections the reader accepts and the emitter
+/// writes. PyYAML 6.0.4 itself fails between 400 and 500 levels, when
+/// Python's default recursion limit of 1000 frames runs out; the limit here
+/// keeps Rust's recursion well inside a 2 MiB thread stack.
+pub const MAX_DEPTH: usize = 400;
+
+/// Most nodes plus scalar characters that aliases may copy in one document.
+/// Python shares the anchored object, but `Value` is a tree, so each alias
+/// is a copy; this budget makes a "billion laughs" document fail quickly
+/// instead of exhausting memory, while leaving room for ordinary anchors.
+pub const MAX_ALIAS_EXPANSION: usize = 1_000_000;
 
 /// A position in YAML text, 1-based as editors show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,17 +75,26 @@ pub type IncludeHandler<'a> = dyn FnMut(&str, Mark) -> Result<Vec<Value>, YamlEr
 /// passed to `include`; without a handler they are an error.
 pub fn load_all(
     text: &str,
-    include: Option<&mut IncludeHandler<'_>>,
+    mut include: Option<&mut IncludeHandler<'_>>,
 ) -> Result<Vec<Value>, YamlError> {
-    let _ = (text, include);
-    todo!("YAML 1.1 loader")
+    let mut composer = compose::Composer::new(text)?;
+    let mut documents = Vec::new();
+    while let Some(mut document) = composer.next_document()? {
+        let handler = include.as_deref_mut();
+        documents.push(construct::Constructor::new(&mut document, handler).construct_document()?);
+    }
+    Ok(documents)
 }
 
 /// Loads a single-document stream (`yaml.safe_load`). Empty input is `Null`;
 /// more than one document is an error, as in PyYAML.
 pub fn load(text: &str) -> Result<Value, YamlError> {
-    let _ = text;
-    todo!("YAML 1.1 loader")
+    let mut composer = compose::Composer::new(text)?;
+    let Some(mut document) = composer.next_document()? else {
+        return Ok(Value::Null);
+    };
+    composer.expect_stream_end()?;
+    construct::Constructor::new(&mut document, None).construct_document()
 }
 
 /// Collection style, as PyYAML's `default_flow_style` argument.
@@ -110,6 +144,5 @@ impl DumpOptions {
 
 /// Writes one value as one YAML document, as `yaml.dump` does.
 pub fn dump(value: &Value, options: &DumpOptions) -> Result<String, YamlError> {
-    let _ = (value, options);
-    todo!("PyYAML-compatible emitter")
+    emit::Emitter::new(options).emit_document(value)
 }
