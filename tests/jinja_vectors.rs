@@ -185,7 +185,6 @@ fn render_vectors_match_jinja2() {
 }
 
 #[test]
-#[ignore = "needs crate::yaml"]
 fn render_vectors_with_yaml_filters_match_jinja2() {
     let (checked, failures) = check_render_vectors("jinja-render.json", needs_yaml);
     assert!(checked > 0);
@@ -200,7 +199,6 @@ fn extra_vectors_match_jinja2() {
 }
 
 #[test]
-#[ignore = "needs crate::yaml"]
 fn extra_vectors_with_yaml_filters_match_jinja2() {
     let (_, failures) = check_render_vectors("jinja-extra.json", needs_yaml);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -287,7 +285,6 @@ fn engine_vectors_render_expected_files() {
 /// Renders every file of the engine-vectors case, with `ctx` read from
 /// `copier.yml` as the copy engine reads it.
 #[test]
-#[ignore = "needs crate::yaml"]
 fn engine_vectors_render_with_yaml_context() {
     let root = conformance_dir("engine-vectors").join("template");
     let config = std::fs::read_to_string(root.join("copier.yml")).expect("copier.yml");
@@ -392,7 +389,6 @@ fn structured_types_case_renders_expected_files() {
 }
 
 #[test]
-#[ignore = "needs crate::yaml"]
 fn structured_types_case_renders_nice_yaml() {
     let root = conformance_dir("structured-types").join("template");
     let renderer = renderer(&EnvOptions::default(), &root);

@@ -136,7 +136,9 @@ fn check_load_vectors(name: &str) -> Vec<String> {
         let result = yaml::load(text);
         if KNOWN_LOAD_DIFFERENCES.contains(&text) {
             if result.is_ok() {
-                failures.push(format!("{text:?}: known difference now loads; update the list"));
+                failures.push(format!(
+                    "{text:?}: known difference now loads; update the list"
+                ));
             }
             continue;
         }

@@ -104,7 +104,8 @@ impl<'a> Composer<'a> {
         if !matches!(end.data, EventData::DocumentEnd { .. }) {
             return Err(unexpected_event(&end));
         }
-        self.tabs.check_until(self.text, self.byte_offset(end.end_mark))?;
+        self.tabs
+            .check_until(self.text, self.byte_offset(end.end_mark))?;
         self.anchors.clear();
         Ok(Some(Document {
             nodes: std::mem::take(&mut self.nodes),
