@@ -123,9 +123,11 @@ fn same(left: &Value, right: &Value) -> bool {
     }
 }
 
-/// Inputs where kwz-new knowingly differs from PyYAML (`docs/yaml.md`).
-/// PyYAML ignores a directive it does not know; libyaml rejects it.
-const KNOWN_LOAD_DIFFERENCES: &[&str] = &["%FOO bar\n---\na\n"];
+/// Inputs that PyYAML loads and kwz-new rejects (`docs/yaml.md`): libyaml
+/// rejects a directive it does not know, which PyYAML ignores, and a tab
+/// right after the indentation of a block scalar's first line;
+/// libyaml-safer fails on U+2028 right after a block scalar indicator.
+const KNOWN_LOAD_DIFFERENCES: &[&str] = &["%FOO bar\n---\na\n", "d: |\n  \te\n", ">\u{2028} a"];
 
 fn check_load_vectors(name: &str) -> Vec<String> {
     let mut failures = Vec::new();
@@ -136,7 +138,9 @@ fn check_load_vectors(name: &str) -> Vec<String> {
         let result = yaml::load(text);
         if KNOWN_LOAD_DIFFERENCES.contains(&text) {
             if result.is_ok() {
-                failures.push(format!("{text:?}: known difference now loads; update the list"));
+                failures.push(format!(
+                    "{text:?}: known difference now loads; update the list"
+                ));
             }
             continue;
         }

@@ -12,8 +12,9 @@
 //! job of `construct`.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
-use libyaml_safer::{Event, EventData, Parser, ScalarStyle};
+use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
 
 use super::resolve::{TAG_PREFIX, resolve_plain};
 use super::tabs::TabGuard;
@@ -64,6 +65,8 @@ pub(super) struct Composer<'a> {
     /// Bytes before the parser's offset 0: libyaml does not count a BOM.
     bom_length: usize,
     tabs: TabGuard,
+    /// End of the last event read, where a parser failure is reported.
+    last_mark: libyaml_safer::Mark,
     peeked: Option<Event>,
     nodes: Vec<Node>,
     anchors: HashMap<String, NodeId>,
@@ -74,12 +77,18 @@ impl<'a> Composer<'a> {
     pub(super) fn new(text: &'a str) -> Result<Self, YamlError> {
         check_printable(text)?;
         let mut parser = Parser::new();
-        parser.set_input(text.as_bytes());
+        // The encoding is set so that libyaml-safer does not sniff for a byte
+        // order mark: it takes any leading 0xEF byte for one and fails on
+        // text that starts with a character such as U+FF21.
+        parser.set_encoding(Encoding::Utf8);
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        parser.set_input(body.as_bytes());
         let mut composer = Composer {
             parser,
             text,
             bom_length: if text.starts_with('\u{feff}') { 3 } else { 0 },
             tabs: TabGuard::default(),
+            last_mark: libyaml_safer::Mark::default(),
             peeked: None,
             nodes: Vec::new(),
             anchors: HashMap::new(),
@@ -104,7 +113,8 @@ impl<'a> Composer<'a> {
         if !matches!(end.data, EventData::DocumentEnd { .. }) {
             return Err(unexpected_event(&end));
         }
-        self.tabs.check_until(self.text, self.byte_offset(end.end_mark))?;
+        self.tabs
+            .check_until(self.text, self.byte_offset(end.end_mark))?;
         self.anchors.clear();
         Ok(Some(Document {
             nodes: std::mem::take(&mut self.nodes),
@@ -127,10 +137,26 @@ impl<'a> Composer<'a> {
     }
 
     fn next_event(&mut self) -> Result<Event, YamlError> {
-        match self.peeked.take() {
-            Some(event) => Ok(event),
-            None => self.parser.parse().map_err(|error| parse_error(&error)),
+        if let Some(event) = self.peeked.take() {
+            return Ok(event);
         }
+        // NOTE: libyaml-safer 0.3.0 panics on a few malformed inputs where
+        // libyaml reports an error (a tag followed by `,` in a flow
+        // collection, some uses of U+2028 after a block scalar indicator).
+        // The panic is turned into an error at the last good position; the
+        // panic message still reaches the panic hook.
+        let parser = &mut self.parser;
+        let event = match std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse())) {
+            Ok(result) => result.map_err(|error| parse_error(&error))?,
+            Err(_) => {
+                return Err(YamlError {
+                    message: "invalid YAML after this position (the parser failed)".to_string(),
+                    mark: Some(convert_mark(self.last_mark)),
+                });
+            }
+        };
+        self.last_mark = event.end_mark;
+        Ok(event)
     }
 
     fn peek_event(&mut self) -> Result<&Event, YamlError> {

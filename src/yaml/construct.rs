@@ -421,15 +421,31 @@ fn construct_int(text: &str, mark: Mark) -> Result<Value, YamlError> {
     } else {
         parse_radix(digits, 10)
     };
-    match magnitude.ok_or_else(invalid)? {
-        Number::Int(value) => Ok(Value::Int(if negative { -value } else { value })),
-        Number::Float(value) => Ok(Value::Float(if negative { -value } else { value })),
+    let signed = match magnitude.ok_or_else(invalid)? {
+        Number::Int(value) if negative => 0_i128.checked_sub_unsigned(value),
+        Number::Int(value) => i128::try_from(value).ok(),
+        Number::Float(_) => None,
+    };
+    if let Some(value) = signed {
+        return Ok(Value::Int(value));
     }
+    // NOTE: Python ints are unbounded. A literal beyond i128 becomes the
+    // nearest float here, so it reads back as a float (and prints as one).
+    let approximate = match magnitude.ok_or_else(invalid)? {
+        Number::Int(value) => value as f64,
+        Number::Float(value) => value,
+    };
+    Ok(Value::Float(if negative {
+        -approximate
+    } else {
+        approximate
+    }))
 }
 
-/// An integer magnitude, or its float approximation once it overflows i128.
+/// An integer magnitude, or its float approximation once it overflows u128.
+#[derive(Clone, Copy)]
 enum Number {
-    Int(i128),
+    Int(u128),
     Float(f64),
 }
 
@@ -441,38 +457,43 @@ fn split_sign(text: &str) -> (bool, &str) {
     }
 }
 
-// NOTE: Python ints are unbounded. A literal beyond i128 becomes the nearest
-// float here, so it reads back as a float (and prints as one).
 fn parse_radix(digits: &str, radix: u32) -> Option<Number> {
     if digits.is_empty() {
         return None;
     }
-    let mut exact: Option<i128> = Some(0);
+    let mut exact: Option<u128> = Some(0);
     let mut approximate = 0.0_f64;
     for character in digits.chars() {
         let digit = character.to_digit(radix)?;
         exact = exact
-            .and_then(|value| value.checked_mul(i128::from(radix)))
-            .and_then(|value| value.checked_add(i128::from(digit)));
+            .and_then(|value| value.checked_mul(u128::from(radix)))
+            .and_then(|value| value.checked_add(u128::from(digit)));
         approximate = approximate * f64::from(radix) + f64::from(digit);
     }
     Some(match exact {
         Some(value) => Number::Int(value),
+        // Decimal text parses with correct rounding, as Python's `float(int)`.
+        None if radix == 10 => Number::Float(digits.parse().unwrap_or(approximate)),
         None => Number::Float(approximate),
     })
 }
 
 fn parse_sexagesimal_int(digits: &str) -> Option<Number> {
-    let mut exact: Option<i128> = Some(0);
+    let mut exact: Option<u128> = Some(0);
     let mut approximate = 0.0_f64;
     for part in digits.split(':') {
-        let Number::Int(part) = parse_radix(part, 10)? else {
-            return None;
+        let part = parse_radix(part, 10)?;
+        exact = match part {
+            Number::Int(part) => exact
+                .and_then(|value| value.checked_mul(60))
+                .and_then(|value| value.checked_add(part)),
+            Number::Float(_) => None,
         };
-        exact = exact
-            .and_then(|value| value.checked_mul(60))
-            .and_then(|value| value.checked_add(part));
-        approximate = approximate * 60.0 + part as f64;
+        approximate = approximate * 60.0
+            + match part {
+                Number::Int(part) => part as f64,
+                Number::Float(part) => part,
+            };
     }
     Some(match exact {
         Some(value) => Number::Int(value),

@@ -146,3 +146,6 @@ impl DumpOptions {
 pub fn dump(value: &Value, options: &DumpOptions) -> Result<String, YamlError> {
     emit::Emitter::new(options).emit_document(value)
 }
+
+#[cfg(test)]
+mod tests;

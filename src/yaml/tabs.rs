@@ -33,9 +33,13 @@ impl TabGuard {
         let content_start = match style {
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => source.find(['\'', '"']),
             // The header line (`|`, `>-`, `|2`) is not content.
-            ScalarStyle::Literal | ScalarStyle::Folded => source
-                .find(['|', '>'])
-                .and_then(|indicator| source[indicator..].find(['\n', '\r']).map(|b| b + indicator)),
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                source.find(['|', '>']).and_then(|indicator| {
+                    source[indicator..]
+                        .find(['\n', '\r'])
+                        .map(|b| b + indicator)
+                })
+            }
             _ => None,
         };
         if let Some(offset) = content_start {

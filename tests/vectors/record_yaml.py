@@ -289,6 +289,13 @@ LOAD_TEXTS = [f"value: {word}\n" for word in RESOLVER_WORDS] + [
     "*alias\n",
     "a: |\n  x\n y\n",
     "'a' 'b'\n",
+    "[!!str, b]\n",
+    ">\u2028 a",
+    "d: |\n  \te\n",
+    "- 'a\u2028  b'\n",
+    "- 'a\x85  b'\n",
+    "- '\u2028  '\n",
+    "\uff21: 1\n",
 ]
 
 # Strings that test quoting, escapes and style choice.
