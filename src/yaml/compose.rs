@@ -8,8 +8,7 @@
 //!
 //! Each node gets its full tag here: explicit tags as written, the others from
 //! the YAML 1.1 resolvers. An alias becomes a second reference to the node of
-//! its anchor, so the graph may share nodes; building values from it is the
-//! job of `construct`.
+//! its anchor, so the graph may share nodes. `construct` builds the values.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -41,7 +40,7 @@ pub(super) enum Content {
 }
 
 impl Node {
-    /// The node kind as PyYAML names it in messages.
+    /// Returns the node kind as PyYAML names it in messages.
     pub(super) fn kind_name(&self) -> &'static str {
         match self.content {
             Content::Scalar(_) => "scalar",
@@ -122,7 +121,7 @@ impl<'a> Composer<'a> {
         }))
     }
 
-    /// Fails when the stream holds another document, as `yaml.safe_load`
+    /// Fails when the stream contains another document, as `yaml.safe_load`
     /// does after the first one.
     pub(super) fn expect_stream_end(&mut self) -> Result<(), YamlError> {
         let event = self.peek_event()?;
@@ -147,7 +146,7 @@ impl<'a> Composer<'a> {
         // panic message still reaches the panic hook.
         let parser = &mut self.parser;
         let event = match std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse())) {
-            Ok(result) => result.map_err(|error| parse_error(&error))?,
+            Ok(result) => result.map_err(|error| parse_error(&error, self.text))?,
             Err(_) => {
                 return Err(YamlError {
                     message: "invalid YAML after this position (the parser failed)".to_string(),
@@ -312,7 +311,7 @@ fn unexpected_event(event: &Event) -> YamlError {
 
 /// Turns a scanner or parser error into ours, with the position of the
 /// problem and the context libyaml gives.
-fn parse_error(error: &libyaml_safer::Error) -> YamlError {
+fn parse_error(error: &libyaml_safer::Error, text: &str) -> YamlError {
     let mut message = error.problem().to_string();
     if let (Some(context), Some(mark)) = (error.context(), error.context_mark()) {
         let mark = convert_mark(mark);
@@ -323,7 +322,28 @@ fn parse_error(error: &libyaml_safer::Error) -> YamlError {
     }
     YamlError {
         message,
-        mark: error.problem_mark().map(convert_mark),
+        mark: error
+            .problem_mark()
+            .map(|mark| clamp_to_end(convert_mark(mark), text)),
+    }
+}
+
+/// libyaml places the end of a stream that lacks a final newline on the next
+/// line; PyYAML, and an editor, place it after the last character.
+fn clamp_to_end(mark: Mark, text: &str) -> Mark {
+    if text.ends_with('\n') {
+        return mark;
+    }
+    let line = text.matches('\n').count() + 1;
+    let last_line = text.rsplit('\n').next().unwrap_or("");
+    let end = Mark {
+        line,
+        column: last_line.chars().count() + 1,
+    };
+    if (mark.line, mark.column) > (end.line, end.column) {
+        end
+    } else {
+        mark
     }
 }
 

@@ -144,8 +144,8 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
         )
     }
 
-    /// The text of a scalar node. A mapping with a `=` key stands for the
-    /// value under that key, as in PyYAML's safe constructor.
+    /// Returns the text of a scalar node. For a mapping with a `=` key it
+    /// returns the text under that key, as PyYAML's safe constructor does.
     fn scalar(&self, id: NodeId) -> Result<&str, YamlError> {
         let node = self.node(id);
         match &node.content {
@@ -217,8 +217,9 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
     ///
     /// PyYAML drops a merged pair when an earlier merged pair has the same key
     /// object (`id()` in Python). That happens for the same key node reached
-    /// twice, and for equal keys of zero or one Latin-1 character, which
-    /// CPython keeps as shared singletons; `MergeKey` models both.
+    /// twice. It also happens for equal keys of zero or one Latin-1
+    /// character, because CPython keeps those strings as shared singletons.
+    /// `MergeKey` models both cases.
     fn flatten_merge_keys(&mut self, id: NodeId, depth: usize) -> Result<(), YamlError> {
         if depth > MAX_DEPTH {
             return Err(error("merge keys nest too deeply", self.node(id).start));
@@ -227,6 +228,7 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
             return Ok(());
         };
         let pairs = std::mem::take(pairs);
+
         let mut merged = Vec::new();
         let mut seen = HashSet::new();
         let mut own = Vec::with_capacity(pairs.len());
@@ -251,12 +253,14 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
                 own.push((key, value));
             }
         }
+
         merged.extend(own);
         self.document.nodes[id].content = Content::Mapping(merged);
         Ok(())
     }
 
-    /// The mappings a `<<` value names: itself, or each item of a list.
+    /// Lists the mappings that a `<<` value names: itself, or each item of a
+    /// list.
     fn merge_sources(&self, mapping: NodeId, value: NodeId) -> Result<Vec<NodeId>, YamlError> {
         let node = self.node(value);
         match &node.content {
@@ -583,6 +587,7 @@ fn construct_timestamp(text: &str, mark: Mark) -> Result<Value, YamlError> {
     if parts.name("hour").is_none() {
         return Ok(Value::Date(date));
     }
+
     let datetime = DateTime {
         date,
         hour: number("hour"),
@@ -600,7 +605,7 @@ fn construct_timestamp(text: &str, mark: Mark) -> Result<Value, YamlError> {
     Ok(Value::DateTime(datetime))
 }
 
-/// The first six fraction digits, padded with zeros.
+/// Reads the first six fraction digits, padded with zeros.
 fn microseconds(parts: &Captures<'_>) -> u32 {
     let fraction = parts.name("fraction").map_or("", |part| part.as_str());
     let mut digits: String = fraction.chars().take(6).collect();

@@ -67,6 +67,8 @@ fn text_may_start_with_ef_byte() {
 fn syntax_error_has_position() {
     let error = load_error("a: 1\nb: [1, 2\n");
     assert_eq!(error.mark.map(|mark| mark.line), Some(3));
+    let error = load_error("[1, 2");
+    assert_eq!(error.mark, Some(Mark { line: 1, column: 6 }));
     let error = load_error("key: @value\n");
     assert_eq!(error.mark, Some(Mark { line: 1, column: 6 }));
 }
@@ -412,4 +414,33 @@ proptest! {
         let _ = load(&text);
         let _ = load_all(&text, None);
     }
+}
+
+/// Expected texts recorded from `yaml.dump(value, default_flow_style=True,
+/// allow_unicode=True)` with PyYAML 6.0.4.
+#[test]
+fn flow_style_everywhere() {
+    let options = DumpOptions {
+        flow_style: FlowStyle::Flow,
+        ..DumpOptions::to_yaml()
+    };
+    let nested = map(&[
+        (
+            "a",
+            Value::List(vec![Value::Int(1), map(&[("b", Value::from("c"))])]),
+        ),
+        ("long", Value::from("x ".repeat(50))),
+    ]);
+    assert_eq!(
+        dump(&nested, &options).unwrap(),
+        "{a: [1, {b: c}], long: 'x x x x x x x x x x x x x x x x x x x x x x x x x x x x x\n    x x x x x x x x x x x x x x x x x x x x x '}\n"
+    );
+    let list = Value::List(vec![
+        Value::from("multi\nline"),
+        Value::from("k".repeat(130)),
+    ]);
+    assert_eq!(
+        dump(&list, &options).unwrap(),
+        format!("['multi\n\n    line', {}]\n", "k".repeat(130))
+    );
 }
