@@ -8,12 +8,12 @@
 //!
 //! Each node gets its full tag here: explicit tags as written, the others from
 //! the YAML 1.1 resolvers. An alias becomes a second reference to the node of
-//! its anchor, so the graph may share nodes; building values from it is the
-//! job of `construct`.
+//! its anchor, so the graph may share nodes. `construct` builds the values.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 
-use libyaml_safer::{Event, EventData, Parser, ScalarStyle};
+use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
 
 use super::resolve::{TAG_PREFIX, resolve_plain};
 use super::tabs::TabGuard;
@@ -40,7 +40,7 @@ pub(super) enum Content {
 }
 
 impl Node {
-    /// The node kind as PyYAML names it in messages.
+    /// Returns the node kind as PyYAML names it in messages.
     pub(super) fn kind_name(&self) -> &'static str {
         match self.content {
             Content::Scalar(_) => "scalar",
@@ -64,6 +64,8 @@ pub(super) struct Composer<'a> {
     /// Bytes before the parser's offset 0: libyaml does not count a BOM.
     bom_length: usize,
     tabs: TabGuard,
+    /// End of the last event read, where a parser failure is reported.
+    last_mark: libyaml_safer::Mark,
     peeked: Option<Event>,
     nodes: Vec<Node>,
     anchors: HashMap<String, NodeId>,
@@ -74,12 +76,18 @@ impl<'a> Composer<'a> {
     pub(super) fn new(text: &'a str) -> Result<Self, YamlError> {
         check_printable(text)?;
         let mut parser = Parser::new();
-        parser.set_input(text.as_bytes());
+        // The encoding is set so that libyaml-safer does not sniff for a byte
+        // order mark: it takes any leading 0xEF byte for one and fails on
+        // text that starts with a character such as U+FF21.
+        parser.set_encoding(Encoding::Utf8);
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        parser.set_input(body.as_bytes());
         let mut composer = Composer {
             parser,
             text,
             bom_length: if text.starts_with('\u{feff}') { 3 } else { 0 },
             tabs: TabGuard::default(),
+            last_mark: libyaml_safer::Mark::default(),
             peeked: None,
             nodes: Vec::new(),
             anchors: HashMap::new(),
@@ -113,7 +121,7 @@ impl<'a> Composer<'a> {
         }))
     }
 
-    /// Fails when the stream holds another document, as `yaml.safe_load`
+    /// Fails when the stream contains another document, as `yaml.safe_load`
     /// does after the first one.
     pub(super) fn expect_stream_end(&mut self) -> Result<(), YamlError> {
         let event = self.peek_event()?;
@@ -128,10 +136,26 @@ impl<'a> Composer<'a> {
     }
 
     fn next_event(&mut self) -> Result<Event, YamlError> {
-        match self.peeked.take() {
-            Some(event) => Ok(event),
-            None => self.parser.parse().map_err(|error| parse_error(&error)),
+        if let Some(event) = self.peeked.take() {
+            return Ok(event);
         }
+        // NOTE: libyaml-safer 0.3.0 panics on a few malformed inputs where
+        // libyaml reports an error (a tag followed by `,` in a flow
+        // collection, some uses of U+2028 after a block scalar indicator).
+        // The panic is turned into an error at the last good position; the
+        // panic message still reaches the panic hook.
+        let parser = &mut self.parser;
+        let event = match std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse())) {
+            Ok(result) => result.map_err(|error| parse_error(&error, self.text))?,
+            Err(_) => {
+                return Err(YamlError {
+                    message: "invalid YAML after this position (the parser failed)".to_string(),
+                    mark: Some(convert_mark(self.last_mark)),
+                });
+            }
+        };
+        self.last_mark = event.end_mark;
+        Ok(event)
     }
 
     fn peek_event(&mut self) -> Result<&Event, YamlError> {
@@ -287,7 +311,7 @@ fn unexpected_event(event: &Event) -> YamlError {
 
 /// Turns a scanner or parser error into ours, with the position of the
 /// problem and the context libyaml gives.
-fn parse_error(error: &libyaml_safer::Error) -> YamlError {
+fn parse_error(error: &libyaml_safer::Error, text: &str) -> YamlError {
     let mut message = error.problem().to_string();
     if let (Some(context), Some(mark)) = (error.context(), error.context_mark()) {
         let mark = convert_mark(mark);
@@ -298,7 +322,28 @@ fn parse_error(error: &libyaml_safer::Error) -> YamlError {
     }
     YamlError {
         message,
-        mark: error.problem_mark().map(convert_mark),
+        mark: error
+            .problem_mark()
+            .map(|mark| clamp_to_end(convert_mark(mark), text)),
+    }
+}
+
+/// libyaml places the end of a stream that lacks a final newline on the next
+/// line; PyYAML, and an editor, place it after the last character.
+fn clamp_to_end(mark: Mark, text: &str) -> Mark {
+    if text.ends_with('\n') {
+        return mark;
+    }
+    let line = text.matches('\n').count() + 1;
+    let last_line = text.rsplit('\n').next().unwrap_or("");
+    let end = Mark {
+        line,
+        column: last_line.chars().count() + 1,
+    };
+    if (mark.line, mark.column) > (end.line, end.column) {
+        end
+    } else {
+        mark
     }
 }
 

@@ -144,8 +144,8 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
         )
     }
 
-    /// The text of a scalar node. A mapping with a `=` key stands for the
-    /// value under that key, as in PyYAML's safe constructor.
+    /// Returns the text of a scalar node. For a mapping with a `=` key it
+    /// returns the text under that key, as PyYAML's safe constructor does.
     fn scalar(&self, id: NodeId) -> Result<&str, YamlError> {
         let node = self.node(id);
         match &node.content {
@@ -217,8 +217,9 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
     ///
     /// PyYAML drops a merged pair when an earlier merged pair has the same key
     /// object (`id()` in Python). That happens for the same key node reached
-    /// twice, and for equal keys of zero or one Latin-1 character, which
-    /// CPython keeps as shared singletons; `MergeKey` models both.
+    /// twice. It also happens for equal keys of zero or one Latin-1
+    /// character, because CPython keeps those strings as shared singletons.
+    /// `MergeKey` models both cases.
     fn flatten_merge_keys(&mut self, id: NodeId, depth: usize) -> Result<(), YamlError> {
         if depth > MAX_DEPTH {
             return Err(error("merge keys nest too deeply", self.node(id).start));
@@ -227,6 +228,7 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
             return Ok(());
         };
         let pairs = std::mem::take(pairs);
+
         let mut merged = Vec::new();
         let mut seen = HashSet::new();
         let mut own = Vec::with_capacity(pairs.len());
@@ -251,12 +253,14 @@ impl<'d, 'h, 'i> Constructor<'d, 'h, 'i> {
                 own.push((key, value));
             }
         }
+
         merged.extend(own);
         self.document.nodes[id].content = Content::Mapping(merged);
         Ok(())
     }
 
-    /// The mappings a `<<` value names: itself, or each item of a list.
+    /// Lists the mappings that a `<<` value names: itself, or each item of a
+    /// list.
     fn merge_sources(&self, mapping: NodeId, value: NodeId) -> Result<Vec<NodeId>, YamlError> {
         let node = self.node(value);
         match &node.content {
@@ -421,15 +425,31 @@ fn construct_int(text: &str, mark: Mark) -> Result<Value, YamlError> {
     } else {
         parse_radix(digits, 10)
     };
-    match magnitude.ok_or_else(invalid)? {
-        Number::Int(value) => Ok(Value::Int(if negative { -value } else { value })),
-        Number::Float(value) => Ok(Value::Float(if negative { -value } else { value })),
+    let signed = match magnitude.ok_or_else(invalid)? {
+        Number::Int(value) if negative => 0_i128.checked_sub_unsigned(value),
+        Number::Int(value) => i128::try_from(value).ok(),
+        Number::Float(_) => None,
+    };
+    if let Some(value) = signed {
+        return Ok(Value::Int(value));
     }
+    // NOTE: Python ints are unbounded. A literal beyond i128 becomes the
+    // nearest float here, so it reads back as a float (and prints as one).
+    let approximate = match magnitude.ok_or_else(invalid)? {
+        Number::Int(value) => value as f64,
+        Number::Float(value) => value,
+    };
+    Ok(Value::Float(if negative {
+        -approximate
+    } else {
+        approximate
+    }))
 }
 
-/// An integer magnitude, or its float approximation once it overflows i128.
+/// An integer magnitude, or its float approximation once it overflows u128.
+#[derive(Clone, Copy)]
 enum Number {
-    Int(i128),
+    Int(u128),
     Float(f64),
 }
 
@@ -441,38 +461,43 @@ fn split_sign(text: &str) -> (bool, &str) {
     }
 }
 
-// NOTE: Python ints are unbounded. A literal beyond i128 becomes the nearest
-// float here, so it reads back as a float (and prints as one).
 fn parse_radix(digits: &str, radix: u32) -> Option<Number> {
     if digits.is_empty() {
         return None;
     }
-    let mut exact: Option<i128> = Some(0);
+    let mut exact: Option<u128> = Some(0);
     let mut approximate = 0.0_f64;
     for character in digits.chars() {
         let digit = character.to_digit(radix)?;
         exact = exact
-            .and_then(|value| value.checked_mul(i128::from(radix)))
-            .and_then(|value| value.checked_add(i128::from(digit)));
+            .and_then(|value| value.checked_mul(u128::from(radix)))
+            .and_then(|value| value.checked_add(u128::from(digit)));
         approximate = approximate * f64::from(radix) + f64::from(digit);
     }
     Some(match exact {
         Some(value) => Number::Int(value),
+        // Decimal text parses with correct rounding, as Python's `float(int)`.
+        None if radix == 10 => Number::Float(digits.parse().unwrap_or(approximate)),
         None => Number::Float(approximate),
     })
 }
 
 fn parse_sexagesimal_int(digits: &str) -> Option<Number> {
-    let mut exact: Option<i128> = Some(0);
+    let mut exact: Option<u128> = Some(0);
     let mut approximate = 0.0_f64;
     for part in digits.split(':') {
-        let Number::Int(part) = parse_radix(part, 10)? else {
-            return None;
+        let part = parse_radix(part, 10)?;
+        exact = match part {
+            Number::Int(part) => exact
+                .and_then(|value| value.checked_mul(60))
+                .and_then(|value| value.checked_add(part)),
+            Number::Float(_) => None,
         };
-        exact = exact
-            .and_then(|value| value.checked_mul(60))
-            .and_then(|value| value.checked_add(part));
-        approximate = approximate * 60.0 + part as f64;
+        approximate = approximate * 60.0
+            + match part {
+                Number::Int(part) => part as f64,
+                Number::Float(part) => part,
+            };
     }
     Some(match exact {
         Some(value) => Number::Int(value),
@@ -562,6 +587,7 @@ fn construct_timestamp(text: &str, mark: Mark) -> Result<Value, YamlError> {
     if parts.name("hour").is_none() {
         return Ok(Value::Date(date));
     }
+
     let datetime = DateTime {
         date,
         hour: number("hour"),
@@ -579,7 +605,7 @@ fn construct_timestamp(text: &str, mark: Mark) -> Result<Value, YamlError> {
     Ok(Value::DateTime(datetime))
 }
 
-/// The first six fraction digits, padded with zeros.
+/// Reads the first six fraction digits, padded with zeros.
 fn microseconds(parts: &Captures<'_>) -> u32 {
     let fraction = parts.name("fraction").map_or("", |part| part.as_str());
     let mut digits: String = fraction.chars().take(6).collect();

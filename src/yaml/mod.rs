@@ -27,14 +27,14 @@ mod tabs;
 
 /// Deepest nesting of collections the reader accepts and the emitter
 /// writes. PyYAML 6.0.4 itself fails between 400 and 500 levels, when
-/// Python's default recursion limit of 1000 frames runs out; the limit here
+/// Python's default recursion limit of 1000 frames runs out. The limit here
 /// keeps Rust's recursion well inside a 2 MiB thread stack.
 pub const MAX_DEPTH: usize = 400;
 
 /// Most nodes plus scalar characters that aliases may copy in one document.
 /// Python shares the anchored object, but `Value` is a tree, so each alias
-/// is a copy; this budget makes a "billion laughs" document fail quickly
-/// instead of exhausting memory, while leaving room for ordinary anchors.
+/// is a copy. This budget makes a "billion laughs" document fail quickly
+/// instead of exhausting memory, and leaves room for ordinary anchors.
 pub const MAX_ALIAS_EXPANSION: usize = 1_000_000;
 
 /// A position in YAML text, 1-based as editors show it.
@@ -146,3 +146,6 @@ impl DumpOptions {
 pub fn dump(value: &Value, options: &DumpOptions) -> Result<String, YamlError> {
     emit::Emitter::new(options).emit_document(value)
 }
+
+#[cfg(test)]
+mod tests;

@@ -36,7 +36,7 @@ impl ScalarKind {
         }
     }
 
-    /// The tag as the emitter writes it.
+    /// Returns the tag as the emitter writes it.
     pub(super) fn shorthand(self) -> &'static str {
         match self {
             ScalarKind::Null => "!!null",
@@ -49,7 +49,8 @@ impl ScalarKind {
     }
 }
 
-/// The tag and text of a scalar value; `None` for lists and mappings.
+/// Returns the tag and text of a scalar value, or `None` for lists and
+/// mappings.
 pub(super) fn represent_scalar(value: &Value) -> Option<(ScalarKind, Cow<'_, str>)> {
     let represented = match value {
         Value::Null => (ScalarKind::Null, Cow::Borrowed("null")),
@@ -66,7 +67,7 @@ pub(super) fn represent_scalar(value: &Value) -> Option<(ScalarKind, Cow<'_, str
     Some(represented)
 }
 
-/// A float as `SafeRepresenter.represent_float` writes it.
+/// Formats a float as `SafeRepresenter.represent_float` does.
 fn represent_float(number: f64) -> String {
     if number.is_nan() {
         return ".nan".to_string();
@@ -122,7 +123,7 @@ pub(super) fn python_float_repr(number: f64) -> String {
     format!("{sign}{body}")
 }
 
-/// The entries of a mapping in the order PyYAML writes them.
+/// Lists the entries of a mapping in the order PyYAML writes them.
 pub(super) fn ordered_entries(map: &crate::value::Map, sort_keys: bool) -> Vec<(&Value, &Value)> {
     let mut entries: Vec<(&Value, &Value)> = map.iter().collect();
     if sort_keys && keys_are_comparable(entries.iter().map(|(key, _)| *key)) {
@@ -131,7 +132,7 @@ pub(super) fn ordered_entries(map: &crate::value::Map, sort_keys: bool) -> Vec<(
     entries
 }
 
-/// Which keys Python's `<` can compare with each other.
+/// Group of keys that Python's `<` can compare with each other.
 #[derive(PartialEq, Eq)]
 enum KeyClass {
     Number,
@@ -153,7 +154,7 @@ fn key_class(key: &Value) -> KeyClass {
     }
 }
 
-/// Whether `sorted()` succeeds on these keys. Any sort of keys of two
+/// Tells whether `sorted()` succeeds on these keys. Any sort of keys of two
 /// classes compares two neighbours of different classes, which raises
 /// `TypeError` in Python, and PyYAML then keeps the insertion order.
 fn keys_are_comparable<'v>(mut keys: impl Iterator<Item = &'v Value>) -> bool {

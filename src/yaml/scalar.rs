@@ -16,24 +16,25 @@
 //! - double quotes with escapes otherwise.
 //!
 //! Plain and single-quoted text folds at a single space once the column is
-//! past the width; a line break in single quotes is written as a blank line.
+//! past the width. A line break in single quotes is written as a blank line.
 
 use super::emit::{Context, Emitter};
 use super::represent::{ScalarKind, represent_scalar};
 use super::resolve::resolve_plain;
 use crate::value::Value;
 
-/// The line break characters of YAML 1.1.
+/// Tells whether a character is one of YAML 1.1's line breaks.
 fn is_break(character: char) -> bool {
     matches!(character, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// Whitespace as the analysis sees it: the end of the text counts too.
+/// Tells whether a character counts as whitespace for the analysis, where
+/// the end of the text (`None`) counts too.
 fn is_blank_or_end(character: Option<char>) -> bool {
     character.is_none_or(|c| matches!(c, '\0' | ' ' | '\t' | '\r') || is_break(c))
 }
 
-/// What styles a scalar text allows, as PyYAML's `ScalarAnalysis`.
+/// Styles that a scalar text allows, as PyYAML's `ScalarAnalysis`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Analysis {
     pub(super) empty: bool,
@@ -404,7 +405,7 @@ impl Emitter<'_> {
     }
 }
 
-/// The double-quoted escape of one character, as PyYAML writes it.
+/// Writes the double-quoted escape of one character as PyYAML does.
 fn escape_character(character: char) -> String {
     let short = match character {
         '\0' => Some('0'),

@@ -1,8 +1,8 @@
 //! PyYAML's rule for tab characters, which is stricter than libyaml's.
 //!
-//! PyYAML's scanner skips only spaces between tokens, so a tab anywhere
-//! outside a quoted scalar, the content lines of a block scalar or a comment
-//! is an error ("found character '\t' that cannot start any token"), even at
+//! PyYAML's scanner skips only spaces between tokens. So a tab is an error
+//! ("found character '\t' that cannot start any token") anywhere outside a
+//! quoted scalar, the content lines of a block scalar or a comment, even at
 //! the end of a line or on a blank line. libyaml accepts tabs in several of
 //! those places (`a:\tb`, `a: b\t`), so the composer records where quoted
 //! and block scalars lie and this check rejects every other tab.

@@ -6,10 +6,10 @@ jinja2-ansible-filters 1.3.2), from the repository root:
     /opt/copier-venv/bin/python tests/vectors/record_yaml.py
 
 The output has the format of yaml-load.json and yaml-dump.json (see
-README.md): load vectors hold `yaml` with `expected` or `error`, dump
-vectors hold `value` with `to_yaml` and `to_nice_yaml`. Cases whose result
-has no typed-JSON form (bytes, sets, tuples, integers beyond 128 bits) are
-left out; the Rust unit tests cover what kwz-new does with them.
+README.md): load vectors contain `yaml` with `expected` or `error`, dump
+vectors contain `value` with `to_yaml` and `to_nice_yaml`. Cases whose
+result has no typed-JSON form (bytes, sets, tuples, integers beyond 128
+bits) are left out. The Rust unit tests cover what kwz-new does with them.
 """
 
 import datetime
@@ -289,6 +289,13 @@ LOAD_TEXTS = [f"value: {word}\n" for word in RESOLVER_WORDS] + [
     "*alias\n",
     "a: |\n  x\n y\n",
     "'a' 'b'\n",
+    "[!!str, b]\n",
+    ">\u2028 a",
+    "d: |\n  \te\n",
+    "- 'a\u2028  b'\n",
+    "- 'a\x85  b'\n",
+    "- '\u2028  '\n",
+    "\uff21: 1\n",
 ]
 
 # Strings that test quoting, escapes and style choice.
