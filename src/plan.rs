@@ -475,9 +475,28 @@ fn render_error(path: &str, error: crate::jinja::RenderError) -> anyhow::Error {
     let mut message = format!("failed to render `{template}`{line}: {}", error.message);
     if let Some(detail) = &error.detail {
         message.push('\n');
-        message.push_str(detail.trim_end());
+        message.push_str(&excerpt_without_values(detail));
     }
     anyhow!(message)
+}
+
+/// Keeps minijinja's source excerpt but drops its list of referenced
+/// variables, whose values may include secret answers.
+fn excerpt_without_values(detail: &str) -> String {
+    let mut kept = Vec::new();
+    for line in detail.trim_end().lines() {
+        if line.starts_with("~~~~") {
+            break;
+        }
+        kept.push(line);
+    }
+    if let Some(last) = detail.trim_end().lines().last()
+        && last.starts_with("----")
+        && kept.len() < detail.trim_end().lines().count()
+    {
+        kept.push(last);
+    }
+    kept.join("\n")
 }
 
 fn context_with(base: &Context, extra: &[(String, Value)]) -> Context {
@@ -542,6 +561,15 @@ mod tests {
         assert!(normalize_relative("/etc/passwd").is_err());
         assert!(normalize_relative("C:evil").is_err());
         assert!(normalize_relative("a\0b").is_err());
+    }
+
+    #[test]
+    fn render_excerpt_hides_variable_values() {
+        let detail = "---- a.txt ----\n   1 > {{ token | bad }}\n~~~~~~~~\nReferenced variables: {\n    token: 'secret',\n}\n---------------\n";
+        let excerpt = excerpt_without_values(detail);
+        assert!(!excerpt.contains("secret"), "{excerpt}");
+        assert!(excerpt.contains("{{ token | bad }}"), "{excerpt}");
+        assert!(excerpt.ends_with("---------------"), "{excerpt}");
     }
 
     #[test]
