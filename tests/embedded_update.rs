@@ -8,8 +8,8 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::kwz_new;
-use git2::{IndexAddOption, Repository, Signature};
+use common::{commit_all, kwz_new};
+use git2::Repository;
 use kwz_new::commands::copy::CopyOptions;
 use kwz_new::commands::update::{UpdateOptions, update_with};
 use kwz_new::source::embedded::{self, Catalog};
@@ -69,25 +69,6 @@ fn next_version() -> TemplateTree {
         entries,
         Some(revision),
     )
-}
-
-fn commit_all(repository: &Repository, message: &str) {
-    let mut index = repository.index().unwrap();
-    index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
-    index.write().unwrap();
-    let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
-    let parent = repository.head().unwrap().peel_to_commit().unwrap();
-    let signature = Signature::now("t", "t@example.com").unwrap();
-    repository
-        .commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &[&parent],
-        )
-        .unwrap();
 }
 
 fn edit_first_line(path: &Path, new_first_line: &str) {

@@ -5,32 +5,8 @@ mod common;
 
 use std::path::Path;
 
-use common::kwz_new;
-use git2::{IndexAddOption, Repository, Signature};
-
-fn commit_all(repository: &Repository, message: &str) {
-    let mut index = repository.index().unwrap();
-    index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
-    let parent = repository
-        .head()
-        .ok()
-        .map(|head| head.peel_to_commit().unwrap());
-    let parents: Vec<_> = parent.iter().collect();
-    let signature = Signature::now("t", "t@example.com").unwrap();
-    repository
-        .commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &parents,
-        )
-        .unwrap();
-}
+use common::{commit_all, kwz_new};
+use git2::Repository;
 
 fn tag(repository: &Repository, name: &str) {
     let head = repository.head().unwrap().peel_to_commit().unwrap();

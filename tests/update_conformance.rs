@@ -17,37 +17,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{compare_trees, copy_tree, kwz_new};
-use git2::{IndexAddOption, Repository, Signature, StatusOptions};
-
-fn signature() -> Signature<'static> {
-    Signature::now("t", "t@example.com").unwrap()
-}
-
-/// Stages everything (ignored files stay out) and commits on the current
-/// branch.
-fn commit_all(repository: &Repository, message: &str) {
-    let mut index = repository.index().unwrap();
-    index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
-    let parent = repository
-        .head()
-        .ok()
-        .map(|head| head.peel_to_commit().unwrap());
-    let parents: Vec<_> = parent.iter().collect();
-    repository
-        .commit(
-            Some("HEAD"),
-            &signature(),
-            &signature(),
-            message,
-            &tree,
-            &parents,
-        )
-        .unwrap();
-}
+use common::{commit_all, compare_trees, copy_tree, kwz_new};
+use git2::{Repository, StatusOptions};
 
 /// The version folders and their tags, as `case.yml` lists them.
 fn versions(case: &serde_yaml::Value) -> Vec<(String, Vec<String>)> {

@@ -116,3 +116,31 @@ pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
     }
     problems
 }
+
+/// Stages every file (ignored ones stay out, deletions are staged) and
+/// commits on the current branch, as `git add -A && git commit` would.
+pub fn commit_all(repository: &git2::Repository, message: &str) {
+    let mut index = repository.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
+    let parent = repository
+        .head()
+        .ok()
+        .map(|head| head.peel_to_commit().unwrap());
+    let parents: Vec<_> = parent.iter().collect();
+    let signature = git2::Signature::now("t", "t@example.com").unwrap();
+    repository
+        .commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .unwrap();
+}
