@@ -7,9 +7,9 @@ pub mod update;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{Cli, Command, ConflictMode, CopyArgs, ExtensionType, PushCommand, Stage};
+use crate::cli::{Cli, Command, ConflictMode, CopyArgs, PushCommand};
 use crate::extensions;
-use crate::push::{self, ExtensionKind, PushOptions};
+use crate::push::{self, PushOptions};
 use crate::update::ConflictMode as MergeConflict;
 use copy::{CopyOptions, TemplateSource};
 
@@ -127,17 +127,9 @@ fn copy_options(args: &CopyArgs) -> CopyOptions {
 /// Turns the push flags into plain options.
 fn push_options(command: PushCommand) -> PushOptions {
     PushOptions {
-        kind: match command.kind {
-            ExtensionType::App => ExtensionKind::App,
-            ExtensionType::Service => ExtensionKind::Service,
-            ExtensionType::Tool => ExtensionKind::Tool,
-        },
+        kind: command.kind.into(),
         name: command.name,
-        stage: match command.stage {
-            Stage::Dev => push::Stage::Dev,
-            Stage::Stage => push::Stage::Stage,
-            Stage::Prod => push::Stage::Prod,
-        },
+        stage: command.stage.into(),
         api_url: command.api_url,
         template_id: command.template_id,
         insecure: command.insecure,
