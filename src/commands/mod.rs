@@ -5,8 +5,9 @@ pub mod copy;
 pub mod recopy;
 pub mod update;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
+use crate::adopt::{self, AdoptOptions};
 use crate::cli::{Cli, Command, ConflictMode, CopyArgs, PushCommand};
 use crate::extensions;
 use crate::push::{self, PushOptions};
@@ -81,7 +82,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::New(command)) => {
             extensions::skeleton::run(&current_dir()?, command.kind.into(), &command.name)
         }
-        Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
+        Some(Command::Adopt(command)) => {
+            let options = AdoptOptions {
+                source: command.source,
+                name: command.name,
+                kind: command.kind.map(Into::into),
+                version: command.version,
+                description: command.description,
+                retrofit_auth: command.retrofit_auth,
+                no_branch: command.no_branch,
+                force: command.force,
+                defaults: command.defaults,
+            };
+            adopt::run(&options, &current_dir()?)
+        }
         Some(Command::Push(command)) => {
             let start_dir = std::env::current_dir().context("failed to read the current folder")?;
             push::push(&push_options(command), &start_dir)
