@@ -354,6 +354,16 @@ pub fn build_manifest(input: &ManifestInput) -> (Manifest, Vec<FieldNote>) {
         fields: Map::new(),
         notes: input.values.notes.clone(),
     };
+    if let Some(Legacy {
+        fields: Err(message),
+        ..
+    }) = input.legacy
+    {
+        builder.notes.push(FieldNote::new(
+            "",
+            format!("nothing taken from it: {message}"),
+        ));
+    }
     builder.identity();
     builder.description();
     builder.carried();
@@ -618,7 +628,7 @@ impl Builder<'_> {
                 return None;
             }
         };
-        if text.starts_with('/') {
+        if is_home_path(&text) {
             self.note(
                 &field,
                 format!("`{text}` is a path on the machine the app ran on; containers in App Garden cannot see it"),
@@ -690,6 +700,16 @@ impl Builder<'_> {
                 .shift_insert(position, "kamiwaza_version".to_string(), value);
         }
     }
+}
+
+/// Whether a value is a path in a user's home folder (`/Users/…`,
+/// `/home/…`, `C:\Users\…`), which only exists on the machine the app was
+/// developed on. Other absolute paths may well exist in the container.
+fn is_home_path(value: &str) -> bool {
+    ["/Users/", "/home/", "/Volumes/", "~/"]
+        .iter()
+        .any(|prefix| value.starts_with(prefix))
+        || value.get(1..3) == Some(":\\")
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The report `adopt` prints when the import is committed: what was
 //! copied, left out, renamed, created and edited, what `kamiwaza.json`
-//! could not keep, what `validate` still finds (each with a fix), the
-//! branch and commit, and the next steps.
+//! changed from the legacy manifest, what `validate` still finds (each
+//! with a fix), the branch and commit, and the next steps.
 //!
 //! Paths of the import are shown relative to the repo root
 //! (`apps/x/kamiwaza.json`), paths of the source relative to the source
@@ -116,7 +116,7 @@ fn manifest_notes(out: &mut String, report: &AdoptReport) {
     }
     let _ = writeln!(
         out,
-        "kamiwaza.json could not keep these fields of `{source}` as they were:"
+        "kamiwaza.json: what changed from `{source}`, and what needs a look:"
     );
     for note in &report.manifest_notes {
         match note.field.is_empty() {

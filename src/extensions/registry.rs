@@ -56,11 +56,7 @@ pub fn registry_entry(
     let repo = Repo::discover(repo_root)?;
     let extension = repo.extension(kind, name);
     if !extension.dir.is_dir() {
-        bail!(
-            "extension folder `{}` not found\n\
-             hint: extensions live in `apps/`, `services/` and `tools/`; check the type and name",
-            extension.relative()
-        );
+        bail!("extension folder `{}` not found", extension.relative());
     }
     build_entry(&repo, &extension, stage)
         .map(|entry| Value::Object(entry.fields))
