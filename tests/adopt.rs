@@ -1,6 +1,6 @@
 //! `kwz-new adopt` on four legacy layouts, modelled on real Kamiwaza apps
-//! from before the extensions template: a frontend and backend with
-//! `.local` and `.app-garden` compose names, a multi-service app with
+//! from before the extensions template. They are a frontend and backend
+//! with `.local` and `.app-garden` compose names, a multi-service app with
 //! external images, a single-image app with a non-conforming manifest, and
 //! a standalone MCP tool. Each is imported into a fresh extensions repo.
 //!
@@ -29,8 +29,8 @@ struct Sandbox {
 }
 
 impl Sandbox {
-    /// An extensions repo `acme-extensions` whose answers record
-    /// `docker_org`, committed on `main` with `develop` checked out.
+    /// Creates an extensions repo `acme-extensions` whose answers file
+    /// records `docker_org`, committed on `main` with `develop` checked out.
     fn new(docker_org: &str) -> Sandbox {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
@@ -293,7 +293,7 @@ fn check_commit(
     files
 }
 
-/// The keys of a JSON object in file order.
+/// Lists the keys of a JSON object in file order.
 fn keys(value: &Value) -> Vec<&str> {
     value
         .as_object()
@@ -1343,6 +1343,39 @@ fn retrofit_auth_wires_wheel() {
     );
 }
 
+#[test]
+fn retrofit_auth_builds_missing_wheel() {
+    let pip = std::process::Command::new("python3")
+        .args(["-m", "pip", "--version"])
+        .output();
+    if !pip.is_ok_and(|output| output.status.success()) {
+        eprintln!("skipped: building the wheel needs `python3 -m pip`");
+        return;
+    }
+    let sandbox = Sandbox::new("acme");
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("template/shared/python"),
+        &sandbox.repo.join("shared/python"),
+    );
+    commit_all(&sandbox.repository(), "Add the shared Python library");
+    rfp_finder(&sandbox);
+
+    // pip fetches the build backend (hatchling) from the package index.
+    let output = sandbox.adopt(&["../legacy/rfp-finder", "--retrofit-auth"]);
+
+    assert_success(&output);
+    let wheel = sandbox
+        .repo
+        .join("apps/rfp-finder/backend/kamiwaza_auth-0.1.0-py3-none-any.whl");
+    let bytes = std::fs::read(&wheel).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a wheel is a zip archive");
+    assert!(stdout(&output).contains("the shared wheel, built from `shared/python`"));
+    assert!(
+        !sandbox.repo.join("shared/python/dist").exists(),
+        "the repo's own dist/ is not written"
+    );
+}
+
 // Branch options
 
 #[test]
@@ -1642,6 +1675,34 @@ fn invalid_names_refused() {
         &["../legacy/日本"],
         "error: cannot make an extension name from the source folder name `日本`: it has no ASCII letters or digits\n\
          hint: give a name with --name, in kebab-case such as `my-app`\n",
+    );
+}
+
+#[test]
+fn missing_source_refused() {
+    let sandbox = Sandbox::new("acme");
+    let before = sandbox.state();
+
+    let output = sandbox.adopt(&["../legacy/nope", "--version", "1.0.0"]);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: source folder `../legacy/nope` not found\n"
+    );
+    assert_eq!(sandbox.state(), before);
+}
+
+#[test]
+fn invalid_version_refused() {
+    let sandbox = Sandbox::new("acme");
+    let source = mercury(&sandbox);
+
+    assert_refused(
+        &sandbox,
+        &source,
+        &["../legacy/outcome_Mercury", "--version", "v1.2"],
+        "error: invalid --version `v1.2`: use semantic versioning such as `1.2.3`, without a leading `v`\n",
     );
 }
 

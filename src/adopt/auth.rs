@@ -3,7 +3,8 @@
 //!
 //! The backend is the first folder of the source, among `backend/`, the
 //! top, `api/` and `server/`, that has both a `requirements.txt` and a
-//! `Dockerfile`; failing those, the only subfolder that has both. The wheel
+//! `Dockerfile`. When none of those has both, it is the only subfolder that
+//! has both. The wheel
 //! is the newest `shared/python/dist/kamiwaza_auth-*.whl` of the repo, or,
 //! when there is none, one built from `shared/python` with
 //! `$PYTHON -m pip wheel` (`python3` by default) in a scratch folder, so
@@ -38,7 +39,7 @@ pub const LIBRARY_DIR: &str = "shared/python";
 const WHEEL_PREFIX: &str = "kamiwaza_auth-";
 
 /// Lines of pip's output shown when the wheel build fails.
-const SHOWN_BUILD_LINES: usize = 15;
+const PRINTED_BUILD_LINES: usize = 15;
 
 static PIP_INSTALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bpip3?(\.\d+)?\s+install\b").unwrap());
@@ -46,7 +47,7 @@ static PIP_INSTALL: LazyLock<Regex> =
 static FASTAPI_APP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\w+)\s*(:\s*\w+\s*)?=\s*(fastapi\.)?FastAPI\(").unwrap());
 
-/// Where the wheel comes from.
+/// The origin of the wheel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WheelSource {
     /// A wheel that `make package-libs` built.
@@ -55,19 +56,19 @@ pub enum WheelSource {
     Project(PathBuf),
 }
 
-/// What the retrofit did, for the summary. Paths are relative to the
+/// The record of one retrofit, for the summary. Paths are relative to the
 /// extension folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthReport {
     pub wheel: String,
-    /// Where the wheel came from, as the summary shows it.
+    /// The origin of the wheel, as the summary shows it.
     pub wheel_origin: String,
     pub edited: Vec<String>,
     /// Steps the owner still has to take.
     pub manual: Vec<String>,
 }
 
-/// The backend folder of `source`, relative to it (`""` for the top).
+/// Finds the backend folder of `source`, relative to it (`""` for the top).
 pub fn find_backend(source: &Path) -> Result<String> {
     let has_both = |folder: &Path| {
         folder.join("requirements.txt").is_file() && folder.join("Dockerfile").is_file()
@@ -101,8 +102,8 @@ pub fn find_backend(source: &Path) -> Result<String> {
     }
 }
 
-/// The packaged wheel of the repo at `repo_root`, or the project to build
-/// it from.
+/// Finds the packaged wheel of the repo at `repo_root`, or the project to
+/// build it from.
 pub fn find_wheel(repo_root: &Path) -> Result<WheelSource> {
     let library = repo_root.join(LIBRARY_DIR);
     let mut wheels: Vec<PathBuf> = std::fs::read_dir(library.join("dist"))
@@ -133,7 +134,7 @@ pub fn find_wheel(repo_root: &Path) -> Result<WheelSource> {
     )
 }
 
-/// The numeric version parts of a wheel file name, for ordering.
+/// Parses the numeric version parts of a wheel file name, for ordering.
 fn wheel_version(path: &Path) -> Vec<u64> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let version = name
@@ -146,9 +147,9 @@ fn wheel_version(path: &Path) -> Vec<u64> {
         .collect()
 }
 
-/// The wheel to use: the packaged one, or one built into `scratch` from a
-/// copy of the project (`workdir` is the repo's work tree root, whose
-/// `.gitignore` rules keep build output out of the copy).
+/// Returns the wheel to use and its origin: the packaged one, or one built
+/// into `scratch` from a copy of the project. `workdir` is the repo's work
+/// tree root, whose `.gitignore` rules keep build output out of the copy.
 pub fn prepare_wheel(
     source: &WheelSource,
     scratch: &Path,
@@ -180,9 +181,9 @@ pub fn prepare_wheel(
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let lines: Vec<&str> = stderr.lines().collect();
-        let shown = lines[lines.len().saturating_sub(SHOWN_BUILD_LINES)..].join("\n");
+        let tail = lines[lines.len().saturating_sub(PRINTED_BUILD_LINES)..].join("\n");
         bail!(
-            "--retrofit-auth: building the wheel from `{LIBRARY_DIR}` failed:\n{shown}\nhint: run `make package-libs` to see the whole output, then run adopt again"
+            "--retrofit-auth: building the wheel from `{LIBRARY_DIR}` failed:\n{tail}\nhint: run `make package-libs` to see the whole output, then run adopt again"
         );
     }
     let wheel = std::fs::read_dir(&out)
@@ -259,13 +260,13 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
 }
 
-/// The line ending `text` uses.
+/// Returns the line ending `text` uses.
 fn line_ending(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
-/// `requirements.txt` with `./<wheel>` first and no other line naming the
-/// library.
+/// Rewrites `requirements.txt` with `./<wheel>` first and no other line
+/// naming the library.
 fn edit_requirements(text: &str, wheel_name: &str) -> String {
     let ending = line_ending(text);
     let mut edited = format!("./{wheel_name}{ending}");
@@ -286,8 +287,8 @@ fn edit_requirements(text: &str, wheel_name: &str) -> String {
     edited
 }
 
-/// The Dockerfile with the `COPY` of the wheel before the first
-/// `pip install`; `None` when no `RUN` instruction runs `pip install`.
+/// Rewrites the Dockerfile with the `COPY` of the wheel before the first
+/// `pip install`, or returns `None` when no `RUN` instruction runs it.
 fn edit_dockerfile(text: &str, wheel_name: &str) -> Option<String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let instructions = instructions(&lines);
@@ -338,8 +339,8 @@ fn edit_dockerfile(text: &str, wheel_name: &str) -> Option<String> {
     Some(edited)
 }
 
-/// Each instruction of a Dockerfile as a range of lines: a first line and
-/// the lines its trailing backslashes continue onto.
+/// Splits a Dockerfile into instructions, each a range of lines: a first
+/// line and the lines its trailing backslashes continue onto.
 fn instructions(lines: &[&str]) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut number = 0;
@@ -359,8 +360,9 @@ fn instructions(lines: &[&str]) -> Vec<(usize, usize)> {
     found
 }
 
-/// The flags (`--chown=…`, with a trailing space) and the folder prefix of
-/// the `COPY` that brings in `requirements.txt`; empty when there is none.
+/// Returns the flags (`--chown=…`, with a trailing space) and the folder
+/// prefix of the `COPY` that brings in `requirements.txt`, both empty when
+/// there is none.
 fn requirements_copy(lines: &[&str], instructions: &[(usize, usize)]) -> (String, String) {
     for (start, end) in instructions {
         let text = lines[*start..*end]
@@ -398,7 +400,7 @@ fn requirements_copy(lines: &[&str], instructions: &[(usize, usize)]) -> (String
     (String::new(), String::new())
 }
 
-/// The step that mounts the session router in the FastAPI app.
+/// Describes the step that mounts the session router in the FastAPI app.
 fn fastapi_step(backend_dir: &Path, backend: &str, extension_display: &str) -> String {
     let code = "`from kamiwaza_auth import create_session_router` and `{app}.include_router(create_session_router(prefix=\"/api\"))`";
     match find_fastapi_app(backend_dir) {
@@ -420,8 +422,8 @@ fn fastapi_step(backend_dir: &Path, backend: &str, extension_display: &str) -> S
     }
 }
 
-/// The first `X = FastAPI(` line of the backend's Python files: file
-/// (relative to the backend), line number and variable.
+/// Finds the first `X = FastAPI(` line of the backend's Python files and
+/// returns the file (relative to the backend), line number and variable.
 fn find_fastapi_app(backend_dir: &Path) -> Option<(String, usize, String)> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(backend_dir)
         .into_iter()

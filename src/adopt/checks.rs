@@ -44,9 +44,9 @@ pub struct Checked {
     pub source_display: String,
     /// The source folder's own name.
     pub source_name: String,
-    /// Where the name came from, as the summary says it.
+    /// The origin of the name, as the summary prints it.
     pub name_origin: String,
-    /// Why the extension has its type, as the summary says it.
+    /// The reason for the type, as the summary prints it.
     pub kind_origin: String,
     /// The extension at its place in the work tree.
     pub extension: Extension,
@@ -158,7 +158,7 @@ fn check_source(path: &Path, display: &str, repo_root: &Path, workdir: &Path) ->
     Ok(source)
 }
 
-/// The name and type, with where each came from.
+/// Chooses the name and type, and returns where each came from.
 fn choose_name_and_kind(
     options: &AdoptOptions,
     source: &Path,
@@ -197,9 +197,10 @@ fn choose_name_and_kind(
     Ok((name, name_origin, kind, kind_origin))
 }
 
-/// A folder name in kebab-case: words split at anything but ASCII letters
-/// and digits and where lower case turns to upper case (`RFPFinder` gives
-/// `rfp-finder`), lowercased and joined by hyphens.
+/// Converts a folder name to kebab-case. Words split at anything but ASCII
+/// letters and digits, and where lower case turns to upper case
+/// (`RFPFinder` gives `rfp-finder`); they are lowercased and joined by
+/// hyphens.
 pub fn kebab_name(folder: &str) -> Result<String> {
     let characters: Vec<char> = folder.chars().collect();
     let mut words: Vec<String> = Vec::new();
@@ -234,8 +235,8 @@ pub fn kebab_name(folder: &str) -> Result<String> {
     Ok(words.join("-"))
 }
 
-/// The type from the name's prefix, else `tool` for an MCP server, else
-/// `app`; with the reason.
+/// Infers the type from the name's prefix, else `tool` for an MCP server,
+/// else `app`, and returns it with the reason.
 fn infer_kind(name: &str, source: &Path) -> (ExtensionKind, String) {
     for kind in [ExtensionKind::Tool, ExtensionKind::Service] {
         if let Some(prefix) = name_prefixes(kind)

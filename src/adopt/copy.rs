@@ -10,9 +10,9 @@
 //! - what `.gitignore` files exclude, with git's rules (the `ignore`
 //!   crate's gitignore matcher, not `crate::exclude`, whose rules are
 //!   Python pathspec's for Copier). Each entry is matched at the path it
-//!   will have in the repo, against the `.gitignore` files of the repo
-//!   between its root and the target folder and those of the source folder,
-//!   the deepest file deciding first, as git does;
+//!   will have in the repo. The `.gitignore` files that apply are the
+//!   repo's, from its root down to the target folder, and the source
+//!   folder's. As in git, the deepest file decides first;
 //! - symlinks that lead outside the source folder, and entries that are
 //!   neither files, folders nor symlinks (sockets, pipes, devices).
 //!
@@ -42,7 +42,7 @@ const BUILD_OUTPUT: [&str; 10] = [
     ".DS_Store",
 ];
 
-/// Why an entry of the source was not copied.
+/// The reason an entry of the source was not copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
     GitMetadata,
@@ -67,7 +67,7 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
-/// What the copy did.
+/// The counts and lists of one copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CopyReport {
     /// Regular files copied.
@@ -85,7 +85,7 @@ pub struct CopyPaths<'a> {
     pub source: &'a Path,
     /// The folder the copy is written to; it must not exist yet.
     pub staged: &'a Path,
-    /// Where the copy will live in the work tree.
+    /// The copy's final folder in the work tree.
     pub target: &'a Path,
     /// The work tree root of the repo.
     pub workdir: &'a Path,
@@ -104,8 +104,8 @@ pub fn copy_source(paths: &CopyPaths) -> Result<CopyReport> {
     Ok(copier.report)
 }
 
-/// The `.gitignore` files of the repo from its root down to the target's
-/// parent folder, shallowest first.
+/// Builds matchers for the repo's `.gitignore` files from its root down to
+/// the target's parent folder, shallowest first.
 fn repo_matchers(workdir: &Path, target: &Path) -> Vec<Gitignore> {
     let mut folders: Vec<&Path> = target
         .ancestors()
@@ -119,9 +119,9 @@ fn repo_matchers(workdir: &Path, target: &Path) -> Vec<Gitignore> {
         .collect()
 }
 
-/// A matcher for the `.gitignore` file at `file`, matching paths below
-/// `root`; `None` when there is no such file. Invalid lines are skipped, as
-/// git skips them.
+/// Builds a matcher for the `.gitignore` file at `file` that matches paths
+/// below `root`, or returns `None` when there is no such file. Invalid
+/// lines are skipped, as git skips them.
 fn matcher(root: &Path, file: &Path) -> Option<Gitignore> {
     if !file.is_file() {
         return None;
@@ -199,7 +199,7 @@ impl Copier<'_> {
         Ok(())
     }
 
-    /// Why `entry` is left out, if it is.
+    /// Returns the reason `entry` is left out, if it is.
     fn skip_reason(
         &self,
         entry: &Path,
@@ -302,7 +302,7 @@ impl Copier<'_> {
             .with_context(|| format!("failed to create the symlink `{}`", staged.display()))
     }
 
-    /// A source entry as error messages show it.
+    /// Formats a source entry as error messages show it.
     fn display(&self, entry: &Path) -> String {
         self.paths.source.join(entry).display().to_string()
     }
@@ -338,8 +338,8 @@ fn normalize(path: &Path) -> PathBuf {
     normalized
 }
 
-/// The relative path from the folder `from` to `to`; both are absolute and
-/// normalized.
+/// Returns the relative path from the folder `from` to `to`. Both are
+/// absolute and normalized.
 fn relative_path(from: &Path, to: &Path) -> PathBuf {
     let from: Vec<Component> = from.components().collect();
     let to: Vec<Component> = to.components().collect();
@@ -372,8 +372,8 @@ mod tests {
         target: PathBuf,
     }
 
-    /// A repo work tree with `.gitignore` text `repo_ignore`, and a source
-    /// folder beside it.
+    /// Creates a repo work tree with `.gitignore` text `repo_ignore`, and a
+    /// source folder beside it.
     fn fixture(repo_ignore: &str) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();

@@ -2,11 +2,11 @@
 //! import commit.
 //!
 //! Everything goes through git2, so no `git` executable is needed. The
-//! import is one transaction: each step that changes the repository (create
+//! import is one transaction. Each step that changes the repository (create
 //! the branch, switch to it, move the staged folder into place, stage it,
-//! commit) records how to undo itself, and a failure undoes the recorded
-//! steps in reverse order. So a failed import leaves the branch list, `HEAD`,
-//! the index and the work tree as they were.
+//! commit) records how to undo itself. A failure undoes the recorded steps
+//! in reverse order, so a failed import leaves the branch list, `HEAD`, the
+//! index and the work tree as they were.
 
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ pub fn open(repo_root: &Path) -> Result<Repository> {
     Ok(repository)
 }
 
-/// The work tree root, without symlinks, so it compares with other
+/// Returns the work tree root without symlinks, so it compares with other
 /// canonical paths.
 pub fn workdir(repository: &Repository) -> Result<PathBuf> {
     let workdir = repository
@@ -88,7 +88,8 @@ pub fn check_clean(repository: &Repository) -> Result<()> {
     )
 }
 
-/// The commit `HEAD` points at; a repository without commits is rejected.
+/// Returns the commit `HEAD` points at, and rejects a repository without
+/// commits.
 pub fn head_commit(repository: &Repository) -> Result<Oid> {
     match repository.head() {
         Ok(head) => Ok(head.peel_to_commit()?.id()),
@@ -105,7 +106,7 @@ pub fn head_commit(repository: &Repository) -> Result<Oid> {
 pub struct BranchPlan {
     pub name: String,
     pub base: Oid,
-    /// Where the branch starts, as the summary shows it.
+    /// The start of the branch, as the summary shows it.
     pub base_description: String,
 }
 
@@ -147,29 +148,29 @@ pub fn plan_branch(repository: &Repository, extension_name: &str) -> Result<Bran
     })
 }
 
-/// Whether the tree of `commit` has an entry at `relative` (a path relative
-/// to the work tree root).
+/// Checks whether the tree of `commit` has an entry at `relative` (a path
+/// relative to the work tree root).
 pub fn tree_has_path(repository: &Repository, commit: Oid, relative: &Path) -> Result<bool> {
     let tree = repository.find_commit(commit)?.tree()?;
     Ok(tree.get_path(relative).is_ok())
 }
 
-/// The first seven hex digits of a commit id, as git shows it.
+/// Returns the first seven hex digits of a commit id, as git shows it.
 pub fn short_id(oid: Oid) -> String {
     oid.to_string()[..7].to_string()
 }
 
-/// What `commit_import` puts where.
+/// The folders and messages of one import.
 #[derive(Debug)]
 pub struct Import<'a> {
     /// The branch to create and switch to; `None` commits on `HEAD`.
     pub branch: Option<&'a BranchPlan>,
     /// The finished extension folder, outside the work tree.
     pub staged: &'a Path,
-    /// Where the extension goes in the work tree.
+    /// The extension's folder in the work tree.
     pub target: &'a Path,
-    /// Where an existing `target` is moved while it is replaced. Its parent
-    /// must exist and lie on the same file system as `target`.
+    /// The temporary place of an existing `target` while it is replaced.
+    /// Its parent must exist and lie on the same file system as `target`.
     pub set_aside: &'a Path,
     /// Whether an existing `target` may be replaced (`--force`).
     pub replace: bool,
@@ -373,8 +374,8 @@ fn undo_step(repository: &Repository, step: &Undo) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// A repository with one commit on `main` holding `README.md`, and
-    /// `develop` checked out at the same commit.
+    /// Creates a repository with one commit on `main` holding `README.md`,
+    /// and `develop` checked out at the same commit.
     fn repository() -> (tempfile::TempDir, Repository) {
         let dir = tempfile::tempdir().unwrap();
         let mut options = git2::RepositoryInitOptions::new();
@@ -414,7 +415,7 @@ mod tests {
             .unwrap()
     }
 
-    /// A staged extension folder with one file, beside the work tree.
+    /// Creates a staged extension folder with one file, beside the work tree.
     fn staged_folder() -> (tempfile::TempDir, PathBuf) {
         let staging = tempfile::tempdir().unwrap();
         let staged = staging.path().join("demo");

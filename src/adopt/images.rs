@@ -11,7 +11,7 @@
 //! ending of the line before it. Every other byte stays as it was.
 //!
 //! Afterwards the edited text is parsed again and must equal the original
-//! document plus the new `image` keys; any difference is an error, so a
+//! document plus the new `image` keys. Any difference is an error, so a
 //! layout the scan misreads cannot slip through. A service the scan cannot
 //! place (a flow mapping such as `web: {build: .}`, or a `build` that comes
 //! from a merge key) is reported so the owner adds the line by hand.
@@ -40,14 +40,14 @@ pub fn add_images(
     image_for: &dyn Fn(&str) -> String,
 ) -> Result<ImageEdit, Problem> {
     let document = compose::parse(text, display)?;
-    let wanted = services_without_image(&document);
+    let needing = services_without_image(&document);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let blocks = ServiceBlocks::find(&lines);
 
     let mut insertions = Vec::new();
     let mut added = Vec::new();
     let mut skipped = Vec::new();
-    for service in wanted {
+    for service in needing {
         let image = image_for(&service);
         match blocks.build_entry_end(&lines, &service) {
             Ok((after, indent)) => {
@@ -81,11 +81,11 @@ fn services_without_image(document: &Mapping) -> Vec<String> {
         .collect()
 }
 
-/// Where each service of the top-level `services:` block starts and ends,
-/// as line numbers (0-based, end exclusive).
+/// The line ranges of the services in the top-level `services:` block
+/// (0-based, end exclusive).
 struct ServiceBlocks {
     services: Vec<(String, usize, usize)>,
-    /// Why no block could be found, when the scan failed.
+    /// The reason no block could be found, when the scan failed.
     failure: Option<String>,
 }
 
@@ -128,8 +128,8 @@ impl ServiceBlocks {
         }
     }
 
-    /// The line after which the `image:` line of `service` goes, and the
-    /// indentation of the service's keys.
+    /// Returns the line after which the `image:` line of `service` goes,
+    /// and the indentation of the service's keys.
     fn build_entry_end(&self, lines: &[&str], service: &str) -> Result<(usize, usize), String> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
@@ -158,9 +158,9 @@ impl ServiceBlocks {
     }
 }
 
-/// The first line at or after `from` whose content is indented `indent` or
-/// less, which ends the block that started above `from`. Blank and comment
-/// lines never end a block.
+/// Returns the first line at or after `from` whose content is indented
+/// `indent` or less, which ends the block that started above `from`. Blank
+/// and comment lines never end a block.
 fn block_end(lines: &[&str], from: usize, indent: usize) -> usize {
     (from..lines.len())
         .find(|&number| {
@@ -175,8 +175,8 @@ fn is_document_marker(line: &str) -> bool {
     content == "---" || content == "..." || content.starts_with("--- ")
 }
 
-/// The indentation of a line with content; `None` for blank and comment
-/// lines, which carry no structure.
+/// Returns the indentation of a line with content, or `None` for blank and
+/// comment lines, which carry no structure.
 fn indent_of(line: &str) -> Option<usize> {
     let content = line.trim_start_matches(' ');
     let trimmed = content.trim();
@@ -186,8 +186,8 @@ fn indent_of(line: &str) -> Option<usize> {
     Some(line.len() - content.len())
 }
 
-/// The mapping key of a `key: value` line, unquoted; `None` for list items
-/// and lines that are not a key.
+/// Returns the unquoted mapping key of a `key: value` line, or `None` for
+/// list items and lines that are not a key.
 fn key_of(line: &str) -> Option<String> {
     let content = line.trim_start_matches(' ');
     let (key, rest) = split_key(content)?;
@@ -221,8 +221,8 @@ fn split_key(content: &str) -> Option<(String, &str)> {
     ))
 }
 
-/// Whether a `key:` line has no value on the line itself (an anchor or a
-/// comment may follow), so its value is the block below it.
+/// Checks whether a `key:` line has no value on the line itself (an anchor
+/// or a comment may follow), so its value is the block below it.
 fn value_is_empty(line: &str) -> bool {
     let content = line.trim_start_matches(' ');
     let Some((_, rest)) = split_key(content) else {

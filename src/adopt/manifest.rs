@@ -194,8 +194,8 @@ fn version_key(version: &str) -> Vec<u64> {
 
 /// Asks the user for a value on the terminal.
 pub trait Ask {
-    /// Asks `prompt` with `default` pre-filled, until `check` accepts the
-    /// answer.
+    /// Prompts with `prompt` and `default` pre-filled until `check`
+    /// accepts the reply, and returns the reply.
     fn text(
         &mut self,
         prompt: &str,
@@ -300,8 +300,8 @@ pub fn choose_values(
     })
 }
 
-/// The legacy `version` as semantic versioning: kept when valid, with a
-/// leading `v` removed; `None` (and a note) otherwise.
+/// Returns the legacy `version` when it is semantic versioning, with a
+/// leading `v` removed, or adds a note and returns `None`.
 fn legacy_semver(value: &Value, notes: &mut Vec<FieldNote>) -> Option<String> {
     let Some(text) = value.as_str() else {
         notes.push(FieldNote::new(
@@ -331,7 +331,7 @@ fn legacy_semver(value: &Value, notes: &mut Vec<FieldNote>) -> Option<String> {
     None
 }
 
-/// Where the new file is checked and what it describes.
+/// The inputs of `build_manifest`.
 pub struct ManifestInput<'a> {
     /// The extension, with its folder at the staged copy.
     pub extension: &'a Extension,
@@ -602,7 +602,7 @@ impl Builder<'_> {
         self.set("env_defaults", defaults);
     }
 
-    /// One legacy `env_defaults` entry as it is kept, if it is.
+    /// Converts one legacy `env_defaults` entry to the value kept, if any.
     fn env_value(&mut self, key: &str, value: Value) -> Option<Value> {
         let field = format!("env_defaults.{key}");
         if PLATFORM_VARIABLES.contains(&key) {
@@ -702,7 +702,7 @@ impl Builder<'_> {
     }
 }
 
-/// Whether a value is a path in a user's home folder (`/Users/…`,
+/// Checks whether a value is a path in a user's home folder (`/Users/…`,
 /// `/home/…`, `C:\Users\…`), which only exists on the machine the app was
 /// developed on. Other absolute paths may well exist in the container.
 fn is_home_path(value: &str) -> bool {

@@ -8,10 +8,10 @@
 //!    type, target, branch, renames, legacy manifest); every refusal
 //!    happens here. Prompts for missing `kamiwaza.json` values follow.
 //! 2. The import is built in a staging folder inside the repository's git
-//!    directory, invisible to the work tree: `copy` copies the source,
-//!    `rename` fixes the compose file names, `manifest` writes
-//!    `kamiwaza.json`, `images` adds the `image:` lines, `auth` wires in the
-//!    shared wheel, and then `sync-compose` and `validate` run on the staged
+//!    directory, where the work tree does not see it. `copy` copies the
+//!    source, `rename` fixes the compose file names, `manifest` writes
+//!    `kamiwaza.json`, `images` adds the `image:` lines and `auth` wires in
+//!    the shared wheel. Then `sync-compose` and `validate` run on the staged
 //!    folder, as they do on any extension.
 //! 3. `git` creates the branch, moves the staged folder into place and
 //!    commits it, undoing its own steps if one fails. The commit is made
@@ -76,7 +76,7 @@ impl Change {
     }
 }
 
-/// What `adopt` did, for the summary.
+/// The record of one import, for the summary.
 #[derive(Debug)]
 pub struct AdoptReport {
     pub source_display: String,
@@ -95,7 +95,7 @@ pub struct AdoptReport {
     pub manifest_notes: Vec<FieldNote>,
     /// Steps the owner still has to take by hand.
     pub manual: Vec<String>,
-    /// What `validate` still reports.
+    /// The findings `validate` still reports.
     pub problems: Vec<Problem>,
     pub branch: Option<BranchPlan>,
     pub commit: git2::Oid,

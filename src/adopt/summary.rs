@@ -1,7 +1,8 @@
-//! The report `adopt` prints when the import is committed: what was
-//! copied, left out, renamed, created and edited, what `kamiwaza.json`
-//! changed from the legacy manifest, what `validate` still finds (each
-//! with a fix), the branch and commit, and the next steps.
+//! The report `adopt` prints when the import is committed. It lists what
+//! was copied, left out, renamed, created and edited, and what
+//! `kamiwaza.json` changed from the legacy manifest. Then come the findings
+//! of `validate`, each with a fix, the branch and commit, and the next
+//! steps.
 //!
 //! Paths of the import are shown relative to the repo root
 //! (`apps/x/kamiwaza.json`), paths of the source relative to the source
@@ -14,7 +15,7 @@ use super::git::{BASE_BRANCH, short_id};
 use super::{AdoptReport, Change};
 use crate::extensions::{Extension, Problem};
 
-/// The whole summary, ending in a newline.
+/// Formats the whole summary, ending in a newline.
 pub fn render(report: &AdoptReport) -> String {
     let mut out = String::new();
     header(&mut out, report);
@@ -151,8 +152,9 @@ fn problems(out: &mut String, report: &AdoptReport) {
     }
 }
 
-/// The fix for a finding, by the file it is in. The finding's own message
-/// says what is wrong; this says where to change it.
+/// Returns the fix for a finding, chosen by the file it is in. The
+/// finding's own message states what is wrong, and the fix names where to
+/// change it.
 fn fix_for(problem: &Problem, extension: &Extension) -> String {
     let file = problem.path.rsplit('/').next().unwrap_or_default();
     let file = file.split(':').next().unwrap_or(file);
