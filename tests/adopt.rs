@@ -1665,8 +1665,22 @@ fn invalid_names_refused() {
             "mercury",
         ],
         "error: invalid tool name `mercury`: it must start with `tool-` or `mcp-`\n\
+         hint: for example `tool-example`\n",
+    );
+    let mcp = sandbox.legacy(
+        "git-helper",
+        &[
+            ("requirements.txt", "mcp>=1.0\n"),
+            ("Dockerfile", "FROM python\n"),
+        ],
+    );
+    assert_refused(
+        &sandbox,
+        &mcp,
+        &["../legacy/git-helper", "--name", "git-helper"],
+        "error: invalid tool name `git-helper`: it must start with `tool-` or `mcp-`\n\
          hint: for example `tool-example`\n\
-         note: the type `tool` comes from given with --type; pass --type to choose another\n",
+         note: the type `tool` comes from an MCP server (`mcp` in `requirements.txt`); pass --type to choose another\n",
     );
     let unnamed = sandbox.legacy("日本", &[("README.md", "x\n")]);
     assert_refused(

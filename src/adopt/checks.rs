@@ -2,9 +2,10 @@
 //! the extension's name, type and folder, the branch, the compose renames,
 //! the legacy manifest and, with `--retrofit-auth`, the backend and wheel.
 //!
-//! Every refusal happens here, so a refused run has read the repo and the
-//! source and written nothing. The checks run in the order a user would fix
-//! them: the repo, its work tree, the source folder, then the names.
+//! Every refusal except an unreadable source file (found while copying)
+//! and a failed wheel build happens here, before anything is written. The
+//! checks run in the order a user would fix them: the repo, its work tree,
+//! the source folder, then the names.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -16,7 +17,7 @@ use regex::Regex;
 use super::AdoptOptions;
 use super::auth::{self, WheelSource};
 use super::git::{self, BranchPlan};
-use super::manifest::{self, Legacy};
+use super::legacy::{self, Legacy};
 use super::rename::{self, Rename};
 use crate::extensions::metadata_rules::{is_kebab_case, is_semver, name_prefixes};
 use crate::extensions::skeleton::check_name;
@@ -105,7 +106,7 @@ pub fn run(options: &AdoptOptions, current_dir: &Path) -> Result<Checked> {
     )?;
 
     let renames = rename::plan(&source, &source_display)?;
-    let legacy = manifest::find_legacy(&source);
+    let legacy = legacy::find_legacy(&source);
     let auth = match options.retrofit_auth {
         true => Some((auth::find_backend(&source)?, auth::find_wheel(&repo.root)?)),
         false => None,
@@ -190,6 +191,8 @@ fn choose_name_and_kind(
         if !is_kebab_case(&name) {
             let suggestion = kebab_name(&name).unwrap_or_else(|_| "my-app".to_string());
             anyhow!("{error:#}\nhint: for example `--name {suggestion}`")
+        } else if options.kind.is_some() {
+            error
         } else {
             anyhow!("{error:#}\nnote: the type `{kind}` comes from {kind_origin}; pass --type to choose another")
         }

@@ -4,15 +4,18 @@
 //!
 //! The run has three phases, so a failure leaves the repo and the source
 //! folder as they were:
-//! 1. `checks` reads the repo and the source and decides everything (name,
-//!    type, target, branch, renames, legacy manifest); every refusal
-//!    happens here. Prompts for missing `kamiwaza.json` values follow.
+//! 1. `checks` reads the repo and the source and decides the name, type,
+//!    target, branch, renames and legacy manifest. Most refusals happen
+//!    here. `legacy` then chooses `version` and `description`, prompting
+//!    for missing ones on a terminal.
 //! 2. The import is built in a staging folder inside the repository's git
 //!    directory, where the work tree does not see it. `copy` copies the
 //!    source, `rename` fixes the compose file names, `manifest` writes
 //!    `kamiwaza.json`, `images` adds the `image:` lines and `auth` wires in
 //!    the shared wheel. Then `sync-compose` and `validate` run on the staged
-//!    folder, as they do on any extension.
+//!    folder, as they do on any extension. An unreadable source file or a
+//!    failed wheel build stops the run here, and the staging folder is
+//!    deleted.
 //! 3. `git` creates the branch, moves the staged folder into place and
 //!    commits it, undoing its own steps if one fails. The commit is made
 //!    even when `validate` reports problems; `summary` lists them with a fix
@@ -25,6 +28,7 @@ pub mod checks;
 pub mod copy;
 pub mod git;
 pub mod images;
+pub mod legacy;
 pub mod manifest;
 pub mod rename;
 pub mod summary;
@@ -40,7 +44,8 @@ use crate::extensions::{Extension, ExtensionKind, Problem};
 use checks::Checked;
 use copy::{CopyPaths, CopyReport};
 use git::BranchPlan;
-use manifest::{Ask, ChosenValues, FieldNote, GivenValues, ManifestInput, TerminalAsk};
+use legacy::{Ask, ChosenValues, FieldNote, GivenValues, TerminalAsk};
+use manifest::ManifestInput;
 use rename::Rename;
 
 /// Options of `kwz-new adopt`, as plain values.
@@ -130,7 +135,7 @@ pub fn adopt(
         description: options.description.as_deref(),
         default_description: format!("{title}, imported from {}", checked.source_name),
     };
-    let values = manifest::choose_values(&given, checked.legacy.as_ref(), ask)?;
+    let values = legacy::choose_values(&given, checked.legacy.as_ref(), ask)?;
 
     // The staging folder lies in the git directory, on the work tree's file
     // system, so the finished copy moves into place with one rename.
