@@ -8,6 +8,7 @@
 //! the generated repo's Makefile calls, and `push` publishes an extension to a
 //! running Kamiwaza.
 
+pub mod adopt;
 pub mod answers;
 pub mod apply;
 pub mod cli;

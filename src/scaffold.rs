@@ -64,7 +64,7 @@ pub fn init_repository(destination: &Path) -> Result<GitSetup> {
 
 /// The committer from git configuration, or a kwz-new identity when none
 /// is configured (a fresh machine has none).
-fn signature(repository: &Repository) -> Result<Signature<'static>> {
+pub fn signature(repository: &Repository) -> Result<Signature<'static>> {
     match repository.signature() {
         Ok(signature) => Ok(signature.to_owned()),
         Err(_) => Ok(Signature::now("kwz-new", "kwz-new@localhost")?),

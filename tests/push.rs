@@ -52,6 +52,12 @@ fn kamiwaza_handler(
 const APP_COMPOSE: &str = "services:\n  web:\n    image: kamiwazaai/my-app-web:1.0.0\n    \
                            ports:\n      - \"3000\"\n  redis:\n    image: redis:7\n";
 
+/// `APP_COMPOSE` as the registry builder writes it again: the builder parses
+/// the compose file and writes it with kwz-new's compose writer, which
+/// single-quotes the port.
+const APP_COMPOSE_WRITTEN: &str = "services:\n  web:\n    image: kamiwazaai/my-app-web:1.0.0\n    \
+                                   ports:\n      - '3000'\n  redis:\n    image: redis:7\n";
+
 /// An extensions repo in a temp folder: an answers file and a `.env`.
 struct Repo {
     dir: tempfile::TempDir,
@@ -62,7 +68,7 @@ impl Repo {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join(".copier-answers.yml"),
-            "_commit: 0.3.8\nproject_name: test-extensions\n",
+            "_commit: 0.3.8\ndocker_org: kamiwazaai\nproject_name: test-extensions\n",
         )
         .unwrap();
         std::fs::write(
@@ -261,14 +267,14 @@ fn app_body_is_exact_entry() {
         "description": "A test app",
         "risk_tier": 1,
         "verified": false,
-        "compose_yml": APP_COMPOSE.replace("my-app-web:1.0.0", "my-app-web:1.0.0-dev"),
+        "compose_yml": APP_COMPOSE_WRITTEN.replace("my-app-web:1.0.0", "my-app-web:1.0.0-dev"),
         "docker_images": ["kamiwazaai/my-app-web:1.0.0-dev", "redis:7"],
     });
     assert_eq!(server.requests()[2].json(), expected);
 }
 
 #[test]
-fn prod_stage_keeps_compose_text() {
+fn prod_stage_keeps_image_tags() {
     let repo = Repo::new().with_app();
     let server = kamiwaza(json!([]), json!([]));
     let args = [
@@ -284,7 +290,7 @@ fn prod_stage_keeps_compose_text() {
 
     assert_success(&output);
     let body = server.requests()[2].json();
-    assert_eq!(body["compose_yml"], APP_COMPOSE);
+    assert_eq!(body["compose_yml"], APP_COMPOSE_WRITTEN);
     assert_eq!(
         body["docker_images"],
         json!(["kamiwazaai/my-app-web:1.0.0", "redis:7"])
@@ -479,10 +485,10 @@ fn tool_without_compose_uses_image() {
 
     assert_success(&output);
     let body = server.requests()[2].json();
-    assert_eq!(body["image"], "kamiwazaai/tool-git-mcp:latest-stage");
+    assert_eq!(body["image"], "kamiwazaai/tool-git-mcp:v1.2.0-stage");
     assert_eq!(
         body["docker_images"],
-        json!(["kamiwazaai/tool-git-mcp:latest-stage"])
+        json!(["kamiwazaai/tool-git-mcp:v1.2.0-stage"])
     );
     assert_eq!(body.get("compose_yml"), None);
 }
@@ -830,7 +836,7 @@ fn outside_repo_is_an_error() {
     let message = stderr(&output);
     assert!(
         message.starts_with(
-            "error: not inside a Kamiwaza extensions repo: no `.copier-answers.yml` in `"
+            "error: not inside a Kamiwaza extensions repo: no `.copier-answers.yml` with `docker_org` in `"
         ),
         "{message}"
     );
@@ -845,8 +851,7 @@ fn missing_extension_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "error: extension folder `apps/nope` not found\n\
-         hint: extensions live in `apps/`, `services/` and `tools/`; check the type and name\n"
+        "error: extension folder `apps/nope` not found\n"
     );
 }
 
@@ -865,8 +870,7 @@ fn app_without_appgarden_compose_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "error: `apps/my-app/docker-compose.appgarden.yml` is missing or empty\n\
-         hint: run `kwz-new sync-compose` to generate it from `docker-compose.yml`\n"
+        "error: apps/my-app/docker-compose.appgarden.yml: file not found; run `make sync-compose`\n"
     );
 }
 
@@ -885,7 +889,7 @@ fn invalid_manifest_names_line() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "error: `apps/my-app/kamiwaza.json` is not valid JSON: trailing comma at line 3 column 1\n"
+        "error: apps/my-app/kamiwaza.json:3:1: invalid JSON: trailing comma\n"
     );
 }
 

@@ -5,11 +5,12 @@ pub mod copy;
 pub mod recopy;
 pub mod update;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, Command, ConflictMode, CopyArgs, ExtensionType, PushCommand, Stage};
+use crate::adopt::{self, AdoptOptions};
+use crate::cli::{Cli, Command, ConflictMode, CopyArgs, PushCommand};
 use crate::extensions;
-use crate::push::{self, ExtensionKind, PushOptions};
+use crate::push::{self, PushOptions};
 use crate::update::ConflictMode as MergeConflict;
 use copy::{CopyOptions, TemplateSource};
 
@@ -81,7 +82,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::New(command)) => {
             extensions::skeleton::run(&current_dir()?, command.kind.into(), &command.name)
         }
-        Some(Command::Adopt(_)) => bail!("`adopt` is not implemented yet"),
+        Some(Command::Adopt(command)) => {
+            let options = AdoptOptions {
+                source: command.source,
+                name: command.name,
+                kind: command.kind.map(Into::into),
+                version: command.version,
+                description: command.description,
+                retrofit_auth: command.retrofit_auth,
+                no_branch: command.no_branch,
+                force: command.force,
+                defaults: command.defaults,
+            };
+            adopt::run(&options, &current_dir()?)
+        }
         Some(Command::Push(command)) => {
             let start_dir = std::env::current_dir().context("failed to read the current folder")?;
             push::push(&push_options(command), &start_dir)
@@ -127,17 +141,9 @@ fn copy_options(args: &CopyArgs) -> CopyOptions {
 /// Turns the push flags into plain options.
 fn push_options(command: PushCommand) -> PushOptions {
     PushOptions {
-        kind: match command.kind {
-            ExtensionType::App => ExtensionKind::App,
-            ExtensionType::Service => ExtensionKind::Service,
-            ExtensionType::Tool => ExtensionKind::Tool,
-        },
+        kind: command.kind.into(),
         name: command.name,
-        stage: match command.stage {
-            Stage::Dev => push::Stage::Dev,
-            Stage::Stage => push::Stage::Stage,
-            Stage::Prod => push::Stage::Prod,
-        },
+        stage: command.stage.into(),
         api_url: command.api_url,
         template_id: command.template_id,
         insecure: command.insecure,

@@ -15,11 +15,12 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
+use super::PushOptions;
 use super::auth::{self, Credentials, Secret};
 use super::client::{Body, Client, Request, Response};
 use super::error::PushError;
 use super::settings::Settings;
-use super::{ExtensionKind, PushOptions};
+use crate::extensions::ExtensionKind;
 
 /// Maximum length of a non-JSON error body shown to the user, in characters.
 const MAX_MESSAGE_CHARS: usize = 300;

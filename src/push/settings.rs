@@ -236,7 +236,7 @@ fn credentials(environment: &Environment) -> Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::push::{ExtensionKind, Stage};
+    use crate::extensions::{ExtensionKind, Stage};
 
     fn environment(process: &[(&str, &str)], dotenv: &[(&str, &str)]) -> Environment {
         let map = |pairs: &[(&str, &str)]| {
