@@ -116,3 +116,4 @@ pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
     }
     problems
 }
+pub mod scratch;
