@@ -271,3 +271,74 @@ fn trusted_template_runs_tasks() {
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert!(scratch.path("outside/task-ran").exists());
 }
+
+fn templated_name(scratch: &Scratch) {
+    scratch.write("template/copier.yml", "name: x\n");
+    scratch.write("template/{{ name }}.txt.jinja", "hello\n");
+    scratch.write("template/keep.txt", "keep\n");
+}
+
+#[test]
+fn rendered_parent_path_refused() {
+    let scratch = setup();
+    templated_name(&scratch);
+    for name in ["../../outside/evil", "a/../../../outside/evil", "../x"] {
+        let data = format!("name={name}");
+        assert_refused(
+            &scratch,
+            &copy_args(&["--data", &data]),
+            1,
+            &[
+                "template path `{{ name }}.txt.jinja`",
+                "outside the destination",
+                "contains `..`",
+            ],
+        );
+    }
+}
+
+#[test]
+fn rendered_absolute_path_refused() {
+    let scratch = setup();
+    templated_name(&scratch);
+    let target = scratch.path("outside/evil");
+    let data = format!("name={}", target.display());
+    assert_refused(
+        &scratch,
+        &copy_args(&["--data", &data]),
+        1,
+        &[
+            "template path `{{ name }}.txt.jinja`",
+            "is an absolute path",
+        ],
+    );
+}
+
+#[test]
+fn rendered_nul_byte_refused() {
+    let scratch = setup();
+    templated_name(&scratch);
+    scratch.write("work/data.yml", "name: \"a\\0b\"\n");
+    let outcome = assert_refused(
+        &scratch,
+        &copy_args(&["--data-file", "data.yml"]),
+        1,
+        &["template path `{{ name }}.txt.jinja`", "a\\0b.txt", "NUL"],
+    );
+    assert!(
+        !outcome.stderr.contains('\0'),
+        "the message holds a raw NUL"
+    );
+}
+
+#[test]
+fn rendered_windows_drive_refused() {
+    let scratch = setup();
+    templated_name(&scratch);
+    assert_refused(
+        &scratch,
+        &copy_args(&["--data", "name=C:evil"]),
+        1,
+        &["template path `{{ name }}.txt.jinja`", "Windows drive"],
+    );
+}
