@@ -342,3 +342,30 @@ fn rendered_windows_drive_refused() {
         &["template path `{{ name }}.txt.jinja`", "Windows drive"],
     );
 }
+
+#[test]
+fn subdirectory_symlink_outside_refused() {
+    let scratch = setup();
+    scratch.symlink("../outside", "template/linked");
+    scratch.write("template/copier.yml", "_subdirectory: linked\n");
+    assert_refused(
+        &scratch,
+        &copy_args(&[]),
+        1,
+        &["`_subdirectory`", "`linked`", "outside the template"],
+    );
+}
+
+#[test]
+fn subdirectory_symlink_inside_followed() {
+    let scratch = setup();
+    scratch.write("template/inner/a.txt", "a\n");
+    scratch.symlink("inner", "template/linked");
+    scratch.write("template/copier.yml", "_subdirectory: linked\n");
+    let outcome = run_in(&scratch.path("work"), &copy_args(&[]));
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(
+        std::fs::read_to_string(scratch.path("work/project/a.txt")).unwrap(),
+        "a\n"
+    );
+}

@@ -264,12 +264,7 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
         .renderer
         .render_str(&settings.subdirectory, &context)
         .context("failed to render `_subdirectory`")?;
-    let copy_root = plan::normalize_relative(&subdirectory).with_context(|| {
-        format!("`_subdirectory` renders to `{subdirectory}`, outside the template")
-    })?;
-    if !copy_root.is_empty() && template.tree.get(&copy_root).is_none() {
-        bail!("`_subdirectory` is `{copy_root}`, but the template has no such folder");
-    }
+    let copy_root = copy_root(&template.tree, &subdirectory)?;
     let exclude = exclude_matcher(worker, base_exclude)?;
     let delimiters = delimiters(&settings.envops);
     let input = PlanInput {
@@ -289,6 +284,28 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
     plan.entries
         .sort_by_key(|entry| entry.destination == answers_file);
     Ok(plan)
+}
+
+/// The folder that `_subdirectory` names, relative to the template root
+/// with symlinks in the template followed, as Copier resolves it. Empty for
+/// the template root.
+fn copy_root(tree: &TemplateTree, subdirectory: &str) -> Result<String> {
+    let outside = || {
+        format!(
+            "`_subdirectory` renders to `{}`, outside the template",
+            plan::escape_control(subdirectory)
+        )
+    };
+    let normalized = plan::normalize_relative(subdirectory).with_context(outside)?;
+    if normalized.is_empty() {
+        return Ok(normalized);
+    }
+    let resolved = tree.resolve(&normalized).with_context(outside)?;
+    match resolved.as_deref().and_then(|path| tree.get(path)) {
+        Some(entry) if matches!(entry.kind, source::EntryKind::Dir) => Ok(entry.path.clone()),
+        Some(_) => bail!("`_subdirectory` is `{normalized}`, which is not a folder"),
+        None => bail!("`_subdirectory` is `{normalized}`, but the template has no such folder"),
+    }
 }
 
 /// Jinja's start delimiters from `_envops`: a path component that contains
