@@ -369,3 +369,36 @@ fn subdirectory_symlink_inside_followed() {
         "a\n"
     );
 }
+
+#[test]
+fn external_data_outside_refused() {
+    let scratch = setup();
+    scratch.write("outside/data.yml", "leaked: yes\n");
+    scratch.write("outside/deep/data.yml", "leaked: yes\n");
+    scratch.mkdir("outside/deep/deeper");
+    scratch.mkdir("work/project");
+    scratch.symlink("../../outside", "work/project/link");
+    scratch.symlink("../../outside/deep/deeper", "work/project/deeper");
+    scratch.write("template/a.txt.jinja", "{{ _external_data.x }}\n");
+    // The last path climbs out of a linked folder with `..`, which a check
+    // that applies `..` before resolving symlinks would let through.
+    for path in [
+        "../../outside/data.yml",
+        "link/data.yml",
+        "deeper/../data.yml",
+    ] {
+        scratch.write(
+            "template/copier.yml",
+            format!("_external_data:\n  x: {path}\n"),
+        );
+        assert_refused(
+            &scratch,
+            &copy_args(&[]),
+            1,
+            &[
+                &format!("`_external_data.x` from `{path}`"),
+                "outside the destination",
+            ],
+        );
+    }
+}
