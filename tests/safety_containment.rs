@@ -402,3 +402,17 @@ fn external_data_outside_refused() {
         );
     }
 }
+
+#[test]
+fn yaml_include_outside_refused() {
+    let scratch = setup();
+    scratch.write("outside/inc.yml", "injected: 1\n");
+    scratch.write("template/copier.yml", "- !include ../outside/inc.yml\n");
+    scratch.write("template/a.txt", "a\n");
+    assert_refused(
+        &scratch,
+        &copy_args(&[]),
+        1,
+        &["`!include ../outside/inc.yml`", "outside the template"],
+    );
+}
