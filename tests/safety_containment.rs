@@ -416,3 +416,22 @@ fn yaml_include_outside_refused() {
         &["`!include ../outside/inc.yml`", "outside the template"],
     );
 }
+
+#[test]
+fn answers_file_symlink_outside_refused() {
+    let scratch = setup();
+    scratch.write("template/copier.yml", "q: 1\n");
+    scratch.write(
+        "template/{{ _copier_conf.answers_file }}.jinja",
+        "{{ _copier_answers | to_nice_yaml }}",
+    );
+    scratch.write("outside/answers.yml", "q: 2\n");
+    scratch.mkdir("work/project");
+    scratch.symlink("../../outside", "work/project/link");
+    assert_refused(
+        &scratch,
+        &copy_args(&["--answers-file", "link/answers.yml"]),
+        1,
+        &["answers file `link/answers.yml`", "outside the destination"],
+    );
+}
