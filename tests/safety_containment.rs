@@ -435,3 +435,21 @@ fn answers_file_symlink_outside_refused() {
         &["answers file `link/answers.yml`", "outside the destination"],
     );
 }
+
+#[test]
+fn trusted_prefix_symlink_escape_refused() {
+    let scratch = setup();
+    let settings = trust_setup(&scratch);
+    // `trusted/link/..` is `trusted` on paper but `other` on disk.
+    scratch.symlink("../other/decoy", "trusted/link");
+    let escaping = format!("{}/link/../evil", scratch.path("trusted").display());
+    let before = scratch.fingerprint();
+    let outcome = outcome_of(
+        common::kwz_new()
+            .env("COPIER_SETTINGS_PATH", &settings)
+            .args(["copy", "--defaults", &escaping, "project"])
+            .current_dir(scratch.path("work")),
+    );
+    assert_error(&outcome, 4, &["potentially unsafe feature: tasks"]);
+    assert!(differences(&before, &scratch.fingerprint()).is_empty());
+}
