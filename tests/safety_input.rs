@@ -5,8 +5,12 @@
 
 mod common;
 
+use std::process::Command;
+use std::time::Duration;
+
 use common::scratch::{
-    Outcome, Scratch, assert_error, differences, fingerprint, outcome_of, run_in,
+    Outcome, Scratch, assert_error, differences, fingerprint, limit_address_space, outcome_of,
+    outcome_within, run_in,
 };
 
 fn setup(config: &str) -> Scratch {
@@ -15,6 +19,16 @@ fn setup(config: &str) -> Scratch {
     scratch.write("template/a.txt", "a\n");
     scratch.mkdir("work");
     scratch
+}
+
+/// Copies with the address space capped at 4 GiB and a guard against hangs.
+fn copy_bounded(scratch: &Scratch, deadline: Duration) -> Outcome {
+    let mut command = common::kwz_new();
+    command
+        .args(["copy", "--defaults", "../template", "project"])
+        .current_dir(scratch.path("work"));
+    limit_address_space(&mut command, 4 << 30);
+    outcome_within(&mut command, deadline)
 }
 
 fn copy(scratch: &Scratch, extra: &[&str]) -> Outcome {
@@ -270,5 +284,17 @@ fn bad_settings_file_is_reported() {
             .current_dir(scratch.path("work")),
     );
     assert_error(&outcome, 1, &["invalid settings file", "`trust`"]);
+    assert!(differences(&before, &scratch.fingerprint()).is_empty());
+}
+
+#[test]
+fn fifo_in_template_is_refused() {
+    let scratch = setup("");
+    let fifo = scratch.path("template/pipe");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let before = scratch.fingerprint();
+    let outcome = copy_bounded(&scratch, Duration::from_secs(60));
+    assert_error(&outcome, 1, &["template path `pipe`", "not a regular file"]);
     assert!(differences(&before, &scratch.fingerprint()).is_empty());
 }
