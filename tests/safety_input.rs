@@ -298,3 +298,18 @@ fn fifo_in_template_is_refused() {
     assert_error(&outcome, 1, &["template path `pipe`", "not a regular file"]);
     assert!(differences(&before, &scratch.fingerprint()).is_empty());
 }
+
+#[test]
+fn render_error_hides_secret_values() {
+    let scratch = setup("password:\n  type: str\n  secret: true\n  default: hunter2-secret\n");
+    scratch.write(
+        "template/a.txt.jinja",
+        "{% for i in range(password | length * 100000) %}x{% endfor %}\n",
+    );
+    let outcome = assert_copy_fails(&scratch, &[], &["failed to render `a.txt.jinja`"]);
+    assert!(
+        !outcome.stderr.contains("hunter2-secret"),
+        "the secret is in the message:\n{}",
+        outcome.stderr
+    );
+}

@@ -267,10 +267,7 @@ impl Renderer {
         }
         let detail = match name.as_deref().and_then(|name| self.sources.original(name)) {
             Some(original) => error.line().map(|line| excerpt(&original, line)),
-            None => {
-                let debug = error.display_debug_info().to_string();
-                (!debug.trim().is_empty()).then_some(debug)
-            }
+            None => excerpt_only(&error.display_debug_info().to_string()),
         };
         RenderError {
             message,
@@ -305,6 +302,18 @@ impl Context {
             }
         }
     }
+}
+
+/// Keeps the source excerpt of minijinja's debug text and drops the values
+/// of the referenced variables after it, which can hold a secret answer.
+/// `None` when there is no excerpt.
+fn excerpt_only(debug: &str) -> Option<String> {
+    const WIDTH: usize = 79;
+    let excerpt = &debug[..debug.find(&"~".repeat(WIDTH))?];
+    if excerpt.trim().is_empty() {
+        return None;
+    }
+    Some(format!("{excerpt}{}", "-".repeat(WIDTH)))
 }
 
 /// Lines around `line` (1-based) of a template's own text, the failing one
