@@ -313,3 +313,30 @@ fn render_error_hides_secret_values() {
         outcome.stderr
     );
 }
+
+#[test]
+fn template_including_itself_gives_one_line() {
+    let scratch = setup("");
+    scratch.write(
+        "template/self.txt.jinja",
+        "{% include 'self.txt.jinja' %}\n",
+    );
+    let outcome = assert_copy_fails(
+        &scratch,
+        &[],
+        &[
+            "failed to render `self.txt.jinja`",
+            "recursion limit exceeded",
+        ],
+    );
+    let error_line = outcome
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("error: "))
+        .unwrap();
+    assert!(
+        error_line.len() < 300,
+        "the error line runs to {} characters: {error_line}",
+        error_line.len()
+    );
+}
