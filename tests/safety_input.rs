@@ -340,3 +340,29 @@ fn template_including_itself_gives_one_line() {
         error_line.len()
     );
 }
+
+#[test]
+fn huge_padding_is_an_error() {
+    let cases = [
+        "{{ 'ab'.ljust(10000000000) }}",
+        "{{ 'ab'.center(10000000000) }}",
+        "{{ 'ab'.zfill(10000000000) }}",
+        "{{ 'a\tb'.expandtabs(10000000000) }}",
+        "{{ '{:10000000000}'.format('x') }}",
+        "{{ '%10000000000s' % 'x' }}",
+        "{{ 'ab' | center(10000000000) }}",
+        "{{ 'a\nb' | indent(10000000000) }}",
+    ];
+    for source in cases {
+        let scratch = setup("");
+        scratch.write("template/pad.txt.jinja", source);
+        let before = scratch.fingerprint();
+        let outcome = copy_bounded(&scratch, Duration::from_secs(120));
+        assert_error(
+            &outcome,
+            1,
+            &["failed to render `pad.txt.jinja`", "too large"],
+        );
+        assert!(differences(&before, &scratch.fingerprint()).is_empty());
+    }
+}
