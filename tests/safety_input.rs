@@ -366,3 +366,17 @@ fn huge_padding_is_an_error() {
         assert!(differences(&before, &scratch.fingerprint()).is_empty());
     }
 }
+
+#[test]
+fn data_for_unknown_question_warns() {
+    let scratch = setup("q: {default: 1}\n");
+    let outcome = copy(&scratch, &["--data", "nope=1"]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("warning: `--data nope` answers no question of the template"),
+        "{}",
+        outcome.stderr
+    );
+}

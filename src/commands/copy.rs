@@ -119,6 +119,9 @@ pub fn prepare_loaded(
     let user_settings = user_settings::load()?;
     template.check_extensions()?;
     let data = parse_data(&options.data, options.data_file.as_deref())?;
+    if !options.quiet {
+        warn_unknown_data(&template, &data, options);
+    }
     let facts = RunFacts {
         src_path: template.tree.local_path.clone(),
         dst_path: destination.to_string_lossy().into_owned(),
@@ -152,6 +155,28 @@ pub fn prepare_loaded(
     worker.answers.init = data;
     worker.settings_defaults = user_settings.defaults;
     Ok(worker)
+}
+
+/// Warns about each `--data` (or data file) name that is no question of the
+/// template. Copier accepts such names silently and passes them to the
+/// templates as variables, which kwz-new does too, but a misspelt question
+/// name would otherwise go unnoticed.
+fn warn_unknown_data(template: &Template, data: &IndexMap<String, Value>, options: &CopyOptions) {
+    let from_flags: Vec<&str> = options
+        .data
+        .iter()
+        .filter_map(|item| item.split_once('=').map(|(name, _)| name))
+        .collect();
+    for name in data.keys().filter(|name| !template.is_question(name)) {
+        let origin = if from_flags.contains(&name.as_str()) {
+            format!("`--data {name}`")
+        } else {
+            format!("`{name}` in the data file")
+        };
+        eprintln!(
+            "warning: {origin} answers no question of the template; templates can still read it as a variable"
+        );
+    }
 }
 
 /// Prints `_message_before_copy` and resolves every question.
