@@ -19,6 +19,7 @@ pub mod exclude;
 pub mod exit;
 pub mod extensions;
 pub mod jinja;
+pub mod journal;
 pub mod plan;
 pub mod prompt;
 pub mod push;

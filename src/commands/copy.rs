@@ -482,6 +482,7 @@ fn write_new_destination(
         })?;
     let mut journal = Journal::default();
     apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
+    journal.commit();
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);
