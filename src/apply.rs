@@ -15,6 +15,7 @@
 //! two passes has changed nothing; in the last, the journal undoes it.
 
 use std::fs;
+use std::os::unix::ffi::OsStrExt as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -260,11 +261,34 @@ fn decide_entry(
         || destination == options.answers_relpath
         || confirm.confirm(destination)?
     {
+        if metadata.is_file() && !options.pretend {
+            check_writable(path, destination)?;
+        }
         report(Verb::Overwrite, destination);
         return Ok(true);
     }
     report(Verb::Skip, destination);
     Ok(false)
+}
+
+/// Rejects overwriting a file that the user may not write, as Copier's
+/// write would fail on it. A rename could replace it, but a read-only
+/// mode is the owner's request to leave the file alone.
+pub fn check_writable(path: &Path, destination: &str) -> Result<()> {
+    let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        bail!("`{destination}` contains a NUL byte");
+    };
+    // SAFETY: `name` is a valid NUL-terminated path; faccessat only reads
+    // it.
+    let status =
+        unsafe { libc::faccessat(libc::AT_FDCWD, name.as_ptr(), libc::W_OK, libc::AT_EACCESS) };
+    if status != 0 {
+        let error = std::io::Error::last_os_error();
+        bail!(
+            "`{destination}` cannot be overwritten: {error}\nhint: make it writable, or pass `--skip {destination}` to keep it"
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

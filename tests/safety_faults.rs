@@ -423,6 +423,20 @@ fn file_size_limit_leaves_destination() {
 }
 
 #[test]
+fn read_only_file_not_overwritten() {
+    let (scratch, _) = small_setup();
+    set_mode(&scratch.path("work/project/z.txt"), 0o444);
+    let before = fingerprint(&scratch.path("work/project"));
+    let mut command = copy_command(&scratch, "second", &[]);
+    without_root_override(&mut command);
+    let (code, stderr) = stderr_of(&mut command);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`z.txt` cannot be overwritten"), "{stderr}");
+    assert_eq!(fingerprint(&scratch.path("work/project")), before);
+    assert!(debris(&scratch).is_empty(), "{:?}", debris(&scratch));
+}
+
+#[test]
 fn read_only_folder_rolled_back() {
     let (scratch, _) = small_setup();
     scratch.write("template/sub/new.txt", "new\n");

@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use git2::{Repository, StatusOptions};
 use pep440_rs::Version;
 
-use crate::apply::{Journal, check_inside};
+use crate::apply::{Journal, check_inside, check_writable};
 use crate::commands::copy::{
     self, CopyOptions, absolute, build_plan_excluding, print_message, skip_matcher,
 };
@@ -494,7 +494,7 @@ fn write_changes(
 }
 
 /// Rejects, before anything is written, a change whose path leads outside
-/// the project through a symlink.
+/// the project through a symlink, and an overwrite of a read-only file.
 fn check_changes(
     root: &Path,
     changes: &[Change],
@@ -510,6 +510,10 @@ fn check_changes(
         };
         let full = root.join(&path);
         check_inside(root, &full, &path, template_path(sources, &path))?;
+        let is_file = std::fs::symlink_metadata(&full).is_ok_and(|metadata| metadata.is_file());
+        if is_file && !matches!(change, Change::Delete { .. }) {
+            check_writable(&full, &path)?;
+        }
     }
     Ok(())
 }
