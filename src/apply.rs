@@ -22,6 +22,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use crate::exclude::PathMatcher;
+use crate::interrupt;
 use crate::journal::Staged;
 pub use crate::journal::{Journal, check_inside};
 use crate::plan::{Plan, PlannedEntry, PlannedKind};
@@ -128,10 +129,12 @@ pub fn apply(
 
     let mut staged = Vec::with_capacity(writes.len());
     for entry in writes {
+        interrupt::check()?;
         staged.push((entry, stage(&root, entry, journal)?));
     }
     tracing::debug!("staged {} entries; moving them into place", staged.len());
     for (entry, staged) in staged {
+        interrupt::check()?;
         place(&root, entry, staged, journal)?;
     }
     Ok(())

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod exclude;
 pub mod exit;
 pub mod extensions;
+pub mod interrupt;
 pub mod jinja;
 pub mod journal;
 pub mod plan;

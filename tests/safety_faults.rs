@@ -499,3 +499,53 @@ fn failing_task_restores_across_file_systems() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(fingerprint(&scratch.path("work/project")), before);
 }
+
+/// Starts a copy whose task creates `started` and then sleeps, in its own
+/// process group, and waits until the task runs.
+fn copy_with_slow_task(scratch: &Scratch) -> Child {
+    let started = scratch.path("started");
+    failing_task_template(scratch, &format!("touch {} && sleep 2", started.display()));
+    let mut command = copy_command(scratch, "second", &["--trust"]);
+    command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the task never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
+#[test]
+fn interrupt_during_task_restores() {
+    for (signal, name, whole_group) in [
+        (libc::SIGINT, "SIGINT", true),
+        (libc::SIGTERM, "SIGTERM", false),
+    ] {
+        let (scratch, before) = small_setup();
+        let child = copy_with_slow_task(&scratch);
+        let pid = child.id() as i32;
+        // SAFETY: signalling the child (or its process group) that this
+        // test started.
+        unsafe {
+            if whole_group {
+                libc::killpg(pid, signal);
+            } else {
+                libc::kill(pid, signal);
+            }
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted by {name}")),
+            "{stderr}"
+        );
+        assert_eq!(fingerprint(&scratch.path("work/project")), before, "{name}");
+        assert!(debris(&scratch).is_empty(), "{:?}", debris(&scratch));
+    }
+    eprintln!("fault summary: interrupts: SIGINT and SIGTERM each undid the run");
+}

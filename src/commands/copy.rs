@@ -18,6 +18,7 @@ use crate::apply::{self, ApplyOptions, ConfirmOverwrite, Journal, NoConfirm};
 use crate::context::{Phase, RunFacts, normalize_lexically};
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
 use crate::exclude::PathMatcher;
+use crate::interrupt;
 use crate::plan::{self, Plan, PlanInput};
 use crate::prompt::{TerminalConfirm, TerminalPrompter, stdin_is_terminal};
 use crate::scaffold::{self, GitSetup};
@@ -222,6 +223,9 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
             version.as_deref().unwrap_or("None")
         );
     }
+    // From here on, Ctrl-C and friends undo the run instead of ending it
+    // half-way.
+    let _guard = interrupt::Guard::install();
     let mut journal = Journal::default();
     write_plan(worker, &plan, &destination, existed, options, &mut journal)?;
     if !options.quiet {
@@ -483,6 +487,7 @@ fn write_new_destination(
     let mut journal = Journal::default();
     apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
     journal.commit();
+    interrupt::check()?;
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);

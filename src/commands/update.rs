@@ -23,6 +23,7 @@ use crate::commands::copy::{
 };
 use crate::context::Phase;
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
+use crate::interrupt;
 use crate::journal::Staged;
 use crate::plan::{Plan, PlannedKind};
 use crate::source::{self, TemplateTree, embedded};
@@ -136,6 +137,9 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
     }
 
     let restore = Restore::capture(&project)?;
+    // From here on, Ctrl-C and friends put the project back instead of
+    // ending the run half-way.
+    let _guard = interrupt::Guard::install();
     let result = apply_update(
         &mut worker,
         &project,
@@ -537,6 +541,7 @@ fn apply_changes(
 ) -> Result<()> {
     let mut staged: Vec<Staged> = Vec::new();
     for (path, node) in changes.iter().filter_map(written_node) {
+        interrupt::check()?;
         let result = match &node {
             Node::File { bytes, mode } => journal.stage_file(root, bytes, *mode),
             Node::Link { target } => journal.stage_link(root, target),
@@ -545,6 +550,7 @@ fn apply_changes(
     }
     let mut staged = staged.into_iter();
     for change in changes {
+        interrupt::check()?;
         if let Some((path, _)) = written_node(change) {
             let full = root.join(&path);
             check_inside(root, &full, &path, template_path(sources, &path))?;
