@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::scratch::{Scratch, TreeFingerprint, fingerprint};
+use common::scratch::{Scratch, TreeFingerprint, fingerprint, without_root_override};
 use rand::{Rng as _, SeedableRng as _};
 
 /// Folders and files per folder of the generated template: enough that a
@@ -317,24 +317,6 @@ fn sigkill_existing_copy_keeps_files_whole() {
         answers_early.is_empty(),
         "answers file written before other files in runs {answers_early:?}"
     );
-}
-
-/// Makes the child unable to write files that their modes forbid, even
-/// when the tests run as root: root's capabilities are dropped from the
-/// bounding set, so the program starts without them.
-fn without_root_override(command: &mut Command) {
-    // SAFETY: runs in the forked child before exec and calls only prctl,
-    // which is async-signal-safe.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::geteuid() == 0 {
-                for capability in 0..64 {
-                    libc::prctl(libc::PR_CAPBSET_DROP, capability, 0, 0, 0);
-                }
-            }
-            Ok(())
-        });
-    }
 }
 
 fn set_mode(path: &Path, mode: u32) {

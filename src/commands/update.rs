@@ -609,9 +609,18 @@ impl Restore {
     /// `HEAD`, and removes untracked files below it (the project was clean
     /// before the update, so they are the update's).
     fn restore(self, project: &Project) {
-        if let Some(index) = &self.index {
-            let _ = std::fs::write(project.repository.path().join("index"), index);
-        }
+        let index_path = project.repository.path().join("index");
+        let write_index = || {
+            if let Some(index) = &self.index
+                && let Err(error) = std::fs::write(&index_path, index)
+            {
+                tracing::error!("failed to restore the git index: {error}");
+            }
+        };
+        // The checkout needs the old index to tell tracked files from the
+        // update's, and it refreshes the index's file times; writing the
+        // saved bytes again afterwards leaves the index as it was.
+        write_index();
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force().remove_untracked(true);
         if !project.prefix.is_empty() {
@@ -620,5 +629,6 @@ impl Restore {
         if let Err(error) = project.repository.checkout_head(Some(&mut checkout)) {
             tracing::error!("failed to restore the project from HEAD: {error}");
         }
+        write_index();
     }
 }

@@ -217,3 +217,22 @@ pub fn outcome_within(command: &mut std::process::Command, deadline: Duration) -
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// Makes the child unable to write files that their modes forbid, even
+/// when the tests run as root: root's capabilities are dropped from the
+/// bounding set, so the program starts without them.
+pub fn without_root_override(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt as _;
+    // SAFETY: runs in the forked child before exec and calls only geteuid
+    // and prctl, which are async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::geteuid() == 0 {
+                for capability in 0..64 {
+                    libc::prctl(libc::PR_CAPBSET_DROP, capability, 0, 0, 0);
+                }
+            }
+            Ok(())
+        });
+    }
+}
