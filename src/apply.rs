@@ -6,21 +6,26 @@
 //! `conflict` that is skipped (`_skip_if_exists`), overwritten (`--overwrite`,
 //! or always for the answers file) or confirmed by the user.
 //!
-//! Every write checks that it stays inside the destination after resolving
-//! the symlinks already on disk, and goes through a temporary file renamed
-//! into place. A `Journal` records what this run changed so that a failure
-//! can put the destination back as it was.
+//! The write runs in three passes, so that most failures leave the
+//! destination untouched: first every entry is checked to stay inside the
+//! destination once the symlinks already on disk are resolved, then every
+//! entry is decided (with the questions to the user) and every changed
+//! file is written in full into the `Journal`'s work folder, and last the
+//! staged files are moved into place in plan order. A failure in the first
+//! two passes has changed nothing; in the last, the journal undoes it.
 
 use std::fs;
-use std::io::Write as _;
+use std::os::unix::ffi::OsStrExt as _;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::context::resolve_existing;
 use crate::exclude::PathMatcher;
-use crate::plan::{Plan, PlannedKind};
+use crate::interrupt;
+use crate::journal::Staged;
+pub use crate::journal::{Journal, check_inside};
+use crate::plan::{Plan, PlannedEntry, PlannedKind};
 
 /// The status verbs Copier prints, one per entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,120 +94,9 @@ pub struct ApplyOptions<'a> {
     pub answers_relpath: &'a str,
 }
 
-/// What this run changed on disk, so that a failure can undo it.
-#[derive(Debug, Default)]
-pub struct Journal {
-    created_dirs: Vec<PathBuf>,
-    created_files: Vec<PathBuf>,
-    /// Files or links replaced, with a backup of the previous entry.
-    replaced: Vec<(PathBuf, PathBuf)>,
-    backup_dir: Option<tempfile::TempDir>,
-}
-
-impl Journal {
-    /// Restores every replaced entry and removes what was created, newest
-    /// first. Errors are logged: this runs while another error is handled.
-    pub fn rollback(mut self) {
-        for (original, backup) in self.replaced.drain(..).rev() {
-            let _ = remove_entry(&original);
-            if let Some(parent) = original.parent() {
-                let _ = fs::create_dir_all(parent);
-            }
-            if let Err(error) = fs::rename(&backup, &original) {
-                tracing::error!("failed to restore `{}`: {error}", original.display());
-            }
-        }
-        for file in self.created_files.drain(..).rev() {
-            let _ = remove_entry(&file);
-        }
-        for dir in self.created_dirs.drain(..).rev() {
-            let _ = fs::remove_dir(&dir);
-        }
-    }
-
-    fn backup(&mut self, path: &Path) -> Result<()> {
-        if self.backup_dir.is_none() {
-            self.backup_dir = Some(
-                tempfile::Builder::new()
-                    .prefix("kwz-new-backup-")
-                    .tempdir()?,
-            );
-        }
-        let dir = self.backup_dir.as_ref().expect("created above").path();
-        let backup = dir.join(self.replaced.len().to_string());
-        fs::rename(path, &backup)
-            .or_else(|_| copy_entry(path, &backup))
-            .with_context(|| format!("failed to back up `{}`", path.display()))?;
-        self.replaced.push((path.to_path_buf(), backup));
-        Ok(())
-    }
-}
-
-impl Journal {
-    /// Writes a file or link at `relative` below `root`, recording it.
-    pub fn write_node(
-        &mut self,
-        root: &Path,
-        relative: &str,
-        node: &crate::update::reconcile::Node,
-    ) -> Result<()> {
-        let path = root.join(relative);
-        check_inside(root, &path, relative, relative)?;
-        let result = match node {
-            crate::update::reconcile::Node::File { bytes, mode } => {
-                write_file(&path, bytes, *mode, self)
-            }
-            crate::update::reconcile::Node::Link { target } => write_link(&path, target, self),
-        };
-        result.with_context(|| format!("failed to write `{relative}`"))
-    }
-
-    /// Deletes the file or link at `relative` below `root`, keeping a backup
-    /// until the journal is committed, then removes parent folders that
-    /// became empty.
-    pub fn delete(&mut self, root: &Path, relative: &str) -> Result<()> {
-        let path = root.join(relative);
-        check_inside(root, &path, relative, relative)?;
-        if fs::symlink_metadata(&path).is_err() {
-            return Ok(());
-        }
-        self.backup(&path)?;
-        let mut parent = path.parent();
-        while let Some(dir) = parent {
-            if dir == root || fs::remove_dir(dir).is_err() {
-                break;
-            }
-            parent = dir.parent();
-        }
-        Ok(())
-    }
-
-    /// Keeps every change: drops the backups.
-    pub fn commit(self) {}
-}
-
-fn copy_entry(from: &Path, to: &Path) -> std::io::Result<()> {
-    let metadata = fs::symlink_metadata(from)?;
-    if metadata.file_type().is_symlink() {
-        std::os::unix::fs::symlink(fs::read_link(from)?, to)?;
-    } else {
-        fs::copy(from, to)?;
-    }
-    remove_entry(from)
-}
-
-fn remove_entry(path: &Path) -> std::io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(path),
-        Ok(_) => fs::remove_file(path),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(error),
-    }
-}
-
 /// Writes the plan into `root` (which exists). Reports one verb per entry
 /// through `report`. On error, what was written is left for the caller to
-/// roll back through the returned journal.
+/// roll back through `journal`.
 pub fn apply(
     plan: &Plan,
     root: &Path,
@@ -211,63 +105,107 @@ pub fn apply(
     report: &mut dyn FnMut(Verb, &str),
     journal: &mut Journal,
 ) -> Result<()> {
-    let canonical_root = root
+    let root = root
         .canonicalize()
         .with_context(|| format!("failed to open destination `{}`", root.display()))?;
     for entry in &plan.entries {
-        let path = canonical_root.join(&entry.destination);
-        check_inside(&canonical_root, &path, &entry.destination, &entry.source)?;
-        match &entry.kind {
-            PlannedKind::Dir => apply_dir(&path, &entry.destination, options, report, journal)?,
-            PlannedKind::File { bytes, mode } => {
-                let wanted = Existing::File {
-                    bytes,
-                    executable: mode & 0o111 != 0,
-                };
-                if decide(&path, &entry.destination, &wanted, options, confirm, report)?
-                    && !options.pretend
-                {
-                    write_file(&path, bytes, *mode, journal)
-                        .with_context(|| format!("failed to write `{}`", entry.destination))?;
-                }
-            }
-            PlannedKind::Symlink { target } => {
-                let wanted = Existing::Link { target };
-                if decide(&path, &entry.destination, &wanted, options, confirm, report)?
-                    && !options.pretend
-                {
-                    write_link(&path, target, journal).with_context(|| {
-                        format!("failed to create symlink `{}`", entry.destination)
-                    })?;
-                }
-            }
+        check_inside(
+            &root,
+            &root.join(&entry.destination),
+            &entry.destination,
+            &entry.source,
+        )?;
+    }
+
+    let mut writes = Vec::new();
+    for entry in &plan.entries {
+        if decide(&root, entry, options, confirm, report)? {
+            writes.push(entry);
         }
     }
-    Ok(())
-}
+    if options.pretend {
+        return Ok(());
+    }
 
-/// Rejects a destination path whose parent resolves outside the root, for
-/// example through a symlink already in the destination.
-fn check_inside(root: &Path, path: &Path, destination: &str, source: &str) -> Result<()> {
-    let parent = path.parent().unwrap_or(root);
-    let resolved = resolve_existing(parent);
-    if !resolved.starts_with(root) {
-        bail!(
-            "`{destination}` (from template path `{source}`) would be written outside the destination through a symlink; writing it is forbidden"
-        );
+    let mut staged = Vec::with_capacity(writes.len());
+    for entry in writes {
+        interrupt::check()?;
+        staged.push((entry, stage(&root, entry, journal)?));
+    }
+    tracing::debug!("staged {} entries; moving them into place", staged.len());
+    for (entry, staged) in staged {
+        interrupt::check()?;
+        place(&root, entry, staged, journal)?;
     }
     Ok(())
 }
 
-fn apply_dir(
+/// Writes a file or link of the plan into the work folder; `None` for a
+/// folder, which `place` creates.
+fn stage(root: &Path, entry: &PlannedEntry, journal: &mut Journal) -> Result<Option<Staged>> {
+    let staged = match &entry.kind {
+        PlannedKind::Dir => return Ok(None),
+        PlannedKind::File { bytes, mode } => journal.stage_file(root, bytes, *mode),
+        PlannedKind::Symlink { target } => journal.stage_link(root, target),
+    };
+    staged
+        .map(Some)
+        .with_context(|| format!("failed to write `{}`", entry.destination))
+}
+
+/// Moves one staged entry into place, checking again that its folder is
+/// inside the destination: a symlink written earlier in this run may lead
+/// out.
+fn place(
+    root: &Path,
+    entry: &PlannedEntry,
+    staged: Option<Staged>,
+    journal: &mut Journal,
+) -> Result<()> {
+    let path = root.join(&entry.destination);
+    check_inside(root, &path, &entry.destination, &entry.source)?;
+    let result = match staged {
+        None => journal.create_dirs(&path).map_err(anyhow::Error::from),
+        Some(staged) => journal.place(root, staged, &path),
+    };
+    let what = match entry.kind {
+        PlannedKind::Dir => "create folder",
+        PlannedKind::File { .. } => "write",
+        PlannedKind::Symlink { .. } => "create symlink",
+    };
+    result.with_context(|| format!("failed to {what} `{}`", entry.destination))
+}
+
+/// Compares one entry with the destination, reports its verb and returns
+/// whether it must be written.
+fn decide(
+    root: &Path,
+    entry: &PlannedEntry,
+    options: &ApplyOptions<'_>,
+    confirm: &mut dyn ConfirmOverwrite,
+    report: &mut dyn FnMut(Verb, &str),
+) -> Result<bool> {
+    let path = root.join(&entry.destination);
+    let destination = entry.destination.as_str();
+    let wanted = match &entry.kind {
+        PlannedKind::Dir => return decide_dir(&path, destination, options, report),
+        PlannedKind::File { bytes, mode } => Existing::File {
+            bytes,
+            executable: mode & 0o111 != 0,
+        },
+        PlannedKind::Symlink { target } => Existing::Link { target },
+    };
+    decide_entry(&path, destination, &wanted, options, confirm, report)
+}
+
+fn decide_dir(
     path: &Path,
     destination: &str,
     options: &ApplyOptions<'_>,
     report: &mut dyn FnMut(Verb, &str),
-    journal: &mut Journal,
-) -> Result<()> {
+) -> Result<bool> {
     if options.pretend {
-        return Ok(());
+        return Ok(false);
     }
     if fs::symlink_metadata(path).is_ok() {
         report(Verb::Identical, destination);
@@ -276,28 +214,10 @@ fn apply_dir(
                 "`{destination}` exists and is not a folder, but the template has a folder there"
             );
         }
-        return Ok(());
+        return Ok(false);
     }
     report(Verb::Create, destination);
-    create_dirs(path, journal).with_context(|| format!("failed to create folder `{destination}`"))
-}
-
-/// Creates `path` and missing parents, recording each one created.
-fn create_dirs(path: &Path, journal: &mut Journal) -> std::io::Result<()> {
-    let mut missing = Vec::new();
-    let mut current = path;
-    while fs::symlink_metadata(current).is_err() {
-        missing.push(current.to_path_buf());
-        match current.parent() {
-            Some(parent) => current = parent,
-            None => break,
-        }
-    }
-    for dir in missing.into_iter().rev() {
-        fs::create_dir(&dir)?;
-        journal.created_dirs.push(dir);
-    }
-    Ok(())
+    Ok(true)
 }
 
 enum Existing<'a> {
@@ -305,8 +225,9 @@ enum Existing<'a> {
     Link { target: &'a str },
 }
 
-/// Compares with the destination and decides whether to write.
-fn decide(
+/// Compares a file or link with the destination and decides whether to
+/// write it.
+fn decide_entry(
     path: &Path,
     destination: &str,
     wanted: &Existing<'_>,
@@ -343,6 +264,9 @@ fn decide(
         || destination == options.answers_relpath
         || confirm.confirm(destination)?
     {
+        if metadata.is_file() && !options.pretend {
+            check_writable(path, destination)?;
+        }
         report(Verb::Overwrite, destination);
         return Ok(true);
     }
@@ -350,38 +274,22 @@ fn decide(
     Ok(false)
 }
 
-/// Writes bytes through a temporary file in the same folder, then renames it
-/// over the destination, so a reader never sees half a file.
-fn write_file(path: &Path, bytes: &[u8], mode: u32, journal: &mut Journal) -> Result<()> {
-    let parent = path.parent().expect("destination paths have a parent");
-    create_dirs(parent, journal)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".kwz-new-")
-        .tempfile_in(parent)?;
-    temp.write_all(bytes)?;
-    temp.as_file()
-        .set_permissions(fs::Permissions::from_mode(mode & 0o7777))?;
-    let existed = fs::symlink_metadata(path).is_ok();
-    if existed {
-        journal.backup(path)?;
-    }
-    temp.persist(path).map_err(|error| error.error)?;
-    if !existed {
-        journal.created_files.push(path.to_path_buf());
-    }
-    Ok(())
-}
-
-fn write_link(path: &Path, target: &str, journal: &mut Journal) -> Result<()> {
-    let parent = path.parent().expect("destination paths have a parent");
-    create_dirs(parent, journal)?;
-    let existed = fs::symlink_metadata(path).is_ok();
-    if existed {
-        journal.backup(path)?;
-    }
-    std::os::unix::fs::symlink(target, path)?;
-    if !existed {
-        journal.created_files.push(path.to_path_buf());
+/// Rejects overwriting a file that the user may not write, as Copier's
+/// write would fail on it. A rename could replace it, but a read-only
+/// mode is the owner's request to leave the file alone.
+pub fn check_writable(path: &Path, destination: &str) -> Result<()> {
+    let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        bail!("`{destination}` contains a NUL byte");
+    };
+    // SAFETY: `name` is a valid NUL-terminated path; faccessat only reads
+    // it.
+    let status =
+        unsafe { libc::faccessat(libc::AT_FDCWD, name.as_ptr(), libc::W_OK, libc::AT_EACCESS) };
+    if status != 0 {
+        let error = std::io::Error::last_os_error();
+        bail!(
+            "`{destination}` cannot be overwritten: {error}\nhint: make it writable, or pass `--skip {destination}` to keep it"
+        );
     }
     Ok(())
 }

@@ -304,11 +304,7 @@ fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> 
     if pattern.starts_with('/') {
         bail!("`!include {pattern}`: the path must be relative to the template");
     }
-    let full_pattern = if base_dir.is_empty() {
-        pattern.to_string()
-    } else {
-        format!("{base_dir}/{pattern}")
-    };
+    let full_pattern = include_pattern(base_dir, pattern)?;
     let matcher = glob_regex(&full_pattern)?;
     let mut documents = Vec::new();
     for entry in &tree.entries {
@@ -330,6 +326,26 @@ fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> 
         }
     }
     Ok(documents)
+}
+
+/// Joins an `!include` pattern to the config file's folder and applies `.`
+/// and `..`, rejecting a pattern that climbs above the template root.
+fn include_pattern(base_dir: &str, pattern: &str) -> Result<String> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in base_dir.split('/').chain(pattern.split('/')) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if segments.pop().is_none() {
+                    bail!(
+                        "`!include {pattern}` reaches outside the template; included files must be inside it"
+                    );
+                }
+            }
+            other => segments.push(other),
+        }
+    }
+    Ok(segments.join("/"))
 }
 
 /// Translates a Python `Path.glob` pattern (`*`, `?`, `[...]`, `**`) into a
@@ -593,6 +609,14 @@ mod tests {
         let recursive = glob_regex("./inc/**/*.yaml").unwrap();
         assert!(recursive.is_match("inc/a.yaml"));
         assert!(recursive.is_match("inc/x/y/a.yaml"));
+    }
+
+    #[test]
+    fn include_patterns_stay_in_the_template() {
+        assert_eq!(include_pattern("", "./inc/*.yml").unwrap(), "inc/*.yml");
+        assert_eq!(include_pattern("sub", "../inc.yml").unwrap(), "inc.yml");
+        assert!(include_pattern("", "../outside.yml").is_err());
+        assert!(include_pattern("sub", "../../outside.yml").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! answers, `_copier_answers`, `_copier_conf`, `_folder_name`,
 //! `_copier_python`, `_copier_phase` and `_external_data`.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result, bail};
@@ -209,7 +209,7 @@ impl ContextBuilder<'_> {
 }
 
 fn load_external_file(root: &Path, relative: &str, trust: bool) -> Result<Value> {
-    let path = root.join(relative);
+    let path = resolve_existing(&root.join(relative));
     if !trust && !stays_inside(root, &path) {
         bail!(
             "`{relative}` is outside the destination\nhint: pass `--trust` if you trust this template"
@@ -230,37 +230,51 @@ fn load_external_file(root: &Path, relative: &str, trust: bool) -> Result<Value>
 /// Whether `path` stays inside `root` after resolving `..` and the symlinks
 /// that exist on disk.
 pub fn stays_inside(root: &Path, path: &Path) -> bool {
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let resolved = resolve_existing(path);
-    resolved.starts_with(&root)
+    resolve_existing(path).starts_with(resolve_existing(root))
 }
 
-/// Canonicalises the longest existing prefix of `path` and appends the rest,
-/// with `..` and `.` applied.
+/// Resolves `path` as the kernel walks it: each symlink met on the way is
+/// replaced by its target before a later `..` applies, so `link/..` is the
+/// parent of the link's target, not the folder holding the link. Components
+/// that do not exist are appended as they are. A relative path is taken
+/// from the current folder. After 40 links (Linux's limit) the rest of the
+/// path is taken literally, where the kernel would fail with `ELOOP`.
 pub fn resolve_existing(path: &Path) -> PathBuf {
-    let path = &normalize_lexically(path);
-    let mut existing = path.to_path_buf();
-    let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    loop {
-        if let Ok(canonical) = existing.canonicalize() {
-            let mut result = canonical;
-            for name in rest.into_iter().rev() {
-                if name == ".." {
-                    result.pop();
-                } else if name != "." {
-                    result.push(name);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|current| current.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut links_left = 40;
+    resolve_components(&absolute, &mut links_left)
+}
+
+fn resolve_components(path: &Path, links_left: &mut u32) -> PathBuf {
+    let mut resolved = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => {
+                let candidate = resolved.join(name);
+                let is_link = std::fs::symlink_metadata(&candidate)
+                    .is_ok_and(|metadata| metadata.file_type().is_symlink());
+                match std::fs::read_link(&candidate) {
+                    Ok(target) if is_link && *links_left > 0 => {
+                        *links_left -= 1;
+                        resolved = resolve_components(&resolved.join(target), links_left);
+                    }
+                    _ => resolved = candidate,
                 }
             }
-            return result;
-        }
-        let Some(last) = existing.file_name().map(|name| name.to_owned()) else {
-            return path.to_path_buf();
-        };
-        rest.push(last);
-        if !existing.pop() {
-            return path.to_path_buf();
         }
     }
+    resolved
 }
 
 /// Removes `.` and applies `..` without touching the disk.
@@ -268,8 +282,8 @@ pub fn normalize_lexically(path: &Path) -> PathBuf {
     let mut normalized = PathBuf::new();
     for component in path.components() {
         match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
+            Component::CurDir => {}
+            Component::ParentDir => {
                 normalized.pop();
             }
             other => normalized.push(other.as_os_str()),
@@ -296,4 +310,50 @@ pub fn python_path() -> String {
             "python3".to_string()
         })
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn parent_of_a_link_is_the_parent_of_its_target() {
+        let scratch = tempfile::tempdir().unwrap();
+        let base = scratch.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("outside/deep")).unwrap();
+        std::fs::create_dir(base.join("root")).unwrap();
+        symlink(base.join("outside/deep"), base.join("root/link")).unwrap();
+        assert_eq!(
+            resolve_existing(&base.join("root/link/../x.yml")),
+            base.join("outside/x.yml")
+        );
+        assert!(!stays_inside(
+            &base.join("root"),
+            &base.join("root/link/../x")
+        ));
+        assert!(stays_inside(&base.join("root"), &base.join("root/a/../b")));
+    }
+
+    #[test]
+    fn dangling_link_resolves_to_its_target() {
+        let scratch = tempfile::tempdir().unwrap();
+        let base = scratch.path().canonicalize().unwrap();
+        std::fs::create_dir(base.join("root")).unwrap();
+        symlink("../missing", base.join("root/dangling")).unwrap();
+        assert_eq!(
+            resolve_existing(&base.join("root/dangling/file")),
+            base.join("missing/file")
+        );
+    }
+
+    #[test]
+    fn link_loop_stops() {
+        let scratch = tempfile::tempdir().unwrap();
+        let base = scratch.path().canonicalize().unwrap();
+        symlink("b", base.join("a")).unwrap();
+        symlink("a", base.join("b")).unwrap();
+        let resolved = resolve_existing(&base.join("a/x"));
+        assert!(resolved.starts_with(&base));
+    }
 }

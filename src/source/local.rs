@@ -50,6 +50,14 @@ fn entry_for(root: &Path, item: &walkdir::DirEntry) -> Result<Entry> {
         }
     } else if file_type.is_dir() {
         EntryKind::Dir
+    } else if !file_type.is_file() {
+        // Reading a FIFO blocks until a writer appears, and a device can
+        // be endless, so only regular files are read.
+        bail!(
+            "template path `{}` is a {}, not a regular file; only files, folders and symlinks can be copied",
+            crate::plan::escape_control(path),
+            special_kind(&file_type)
+        );
     } else {
         let metadata = item
             .metadata()
@@ -63,4 +71,17 @@ fn entry_for(root: &Path, item: &walkdir::DirEntry) -> Result<Entry> {
         path: path.to_string(),
         kind,
     })
+}
+
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_fifo() {
+        "FIFO"
+    } else if file_type.is_socket() {
+        "socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "device"
+    } else {
+        "special file"
+    }
 }

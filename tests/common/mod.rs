@@ -144,3 +144,4 @@ pub fn commit_all(repository: &git2::Repository, message: &str) {
         )
         .unwrap();
 }
+pub mod scratch;

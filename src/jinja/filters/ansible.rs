@@ -12,7 +12,7 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
 use super::sequence::group_items;
 use super::{FilterFn, bind};
-use crate::jinja::objects::{PyDict, PyList, invalid, mapping_entries, type_name};
+use crate::jinja::objects::{PyDict, PyList, check_padding, invalid, mapping_entries, type_name};
 use crate::jinja::pyformat::Number;
 use crate::jinja::repr::{jinja_repr, jinja_str};
 
@@ -317,6 +317,7 @@ fn comment(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Resu
     let beginning = param("beginning", beginning)?;
     let prefix = param("prefix", prefix_default)?;
     let prefix_count = param("prefix_count", "1")?.parse::<usize>().unwrap_or(1);
+    check_padding("`prefix_count`", prefix_count as i128)?;
     let decoration = param("decoration", decoration)?;
     let postfix = param("postfix", prefix_default)?;
     let postfix_count = param("postfix_count", "1")?.parse::<usize>().unwrap_or(1);

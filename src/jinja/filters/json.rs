@@ -3,7 +3,9 @@
 use minijinja::value::ValueKind;
 use minijinja::{Error, Value};
 
-use crate::jinja::objects::{DateValue, PathValue, PyDict, PyList, invalid, type_name};
+use crate::jinja::objects::{
+    DateValue, PathValue, PyDict, PyList, check_padding, invalid, type_name,
+};
 use crate::jinja::pyformat::Number;
 use crate::jinja::repr::float_repr;
 use crate::value::DateTime;
@@ -133,6 +135,9 @@ impl Encoder<'_> {
         if items.is_empty() {
             out.push(close);
             return Ok(());
+        }
+        if let Some(indent) = self.options.indent {
+            check_padding("indent", i128::from(indent) * (level as i128 + 1))?;
         }
         let newline = self.options.indent.map(|indent| {
             let unit = " ".repeat(usize::try_from(indent).unwrap_or(0));

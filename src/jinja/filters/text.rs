@@ -6,7 +6,7 @@ use minijinja::{Error, State, Value};
 use super::json::{JsonOptions, dumps};
 use super::{FilterFn, bind, html_escape};
 use crate::jinja::methods::{change_case, justify, split_whitespace, strip};
-use crate::jinja::objects::{invalid, mapping_entries};
+use crate::jinja::objects::{check_padding, invalid, mapping_entries};
 use crate::jinja::pyformat::format_percent;
 use crate::jinja::repr::jinja_str;
 
@@ -101,7 +101,11 @@ fn indent(_: &mut State, value: Value, args: &[Value], kwargs: &Kwargs) -> Resul
     let bound = bind("indent", &["width", "first", "blank"], args, kwargs)?;
     let indentation = match bound.given(0) {
         Some(width) if width.kind() == ValueKind::String => jinja_str(width),
-        _ => " ".repeat(usize::try_from(bound.int(0, 4)?).unwrap_or(0)),
+        _ => {
+            let width = bound.int(0, 4)?;
+            check_padding("indent width", i128::from(width))?;
+            " ".repeat(usize::try_from(width).unwrap_or(0))
+        }
     };
     let first = bound.flag(1, false);
     let blank = bound.flag(2, false);

@@ -6,7 +6,7 @@ use minijinja::value::{Kwargs, Rest, Tuple, from_args};
 use minijinja::{Error, ErrorKind, Value};
 use unicode_general_category::{GeneralCategory, get_general_category};
 
-use crate::jinja::objects::{PyList, invalid, type_name};
+use crate::jinja::objects::{PyList, check_padding, invalid, type_name};
 use crate::jinja::pyformat::format_braces;
 use crate::jinja::repr::{is_printable, jinja_str};
 
@@ -57,13 +57,13 @@ pub fn call(text: &str, method: &str, args: &[Value]) -> Result<Value, Error> {
         }
         "zfill" => {
             let (width,): (i64,) = from_args(args)?;
-            Value::from(zfill(text, width))
+            Value::from(zfill(text, width)?)
         }
         "expandtabs" => {
             let (tabsize, kwargs): (Option<i64>, Kwargs) = from_args(args)?;
             let tabsize = tabsize.or(kwargs.get("tabsize")?).unwrap_or(8);
             kwargs.assert_all_used()?;
-            Value::from(expandtabs(text, tabsize))
+            Value::from(expandtabs(text, tabsize)?)
         }
         "partition" | "rpartition" => {
             let (separator,): (&str,) = from_args(args)?;
@@ -381,6 +381,7 @@ pub fn justify(text: &str, method: &str, width: i64, fill: &str) -> Result<Strin
     if width <= len {
         return Ok(text.to_string());
     }
+    check_padding("width", i128::from(width))?;
     let margin = width - len;
     let left = match method {
         "ljust" => 0,
@@ -391,19 +392,20 @@ pub fn justify(text: &str, method: &str, width: i64, fill: &str) -> Result<Strin
     Ok(format!("{}{text}{}", repeat(left), repeat(margin - left)))
 }
 
-fn zfill(text: &str, width: i64) -> String {
+fn zfill(text: &str, width: i64) -> Result<String, Error> {
     let len = text.chars().count() as i64;
     if width <= len {
-        return text.to_string();
+        return Ok(text.to_string());
     }
+    check_padding("width", i128::from(width))?;
     let zeros = "0".repeat((width - len) as usize);
-    match text.strip_prefix(['+', '-']) {
+    Ok(match text.strip_prefix(['+', '-']) {
         Some(rest) => format!("{}{zeros}{rest}", &text[..1]),
         None => format!("{zeros}{text}"),
-    }
+    })
 }
 
-fn expandtabs(text: &str, tabsize: i64) -> String {
+fn expandtabs(text: &str, tabsize: i64) -> Result<String, Error> {
     let mut out = String::with_capacity(text.len());
     let mut column = 0i64;
     for ch in text.chars() {
@@ -411,6 +413,10 @@ fn expandtabs(text: &str, tabsize: i64) -> String {
             '\t' => {
                 if tabsize > 0 {
                     let spaces = tabsize - column % tabsize;
+                    check_padding(
+                        "expanded tab width",
+                        (out.len() as i128) + i128::from(spaces),
+                    )?;
                     out.push_str(&" ".repeat(spaces as usize));
                     column += spaces;
                 }
@@ -425,7 +431,7 @@ fn expandtabs(text: &str, tabsize: i64) -> String {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 fn partition(text: &str, separator: &str, from_right: bool) -> Result<Value, Error> {
@@ -580,8 +586,11 @@ mod tests {
         assert_eq!(justify("ab", "center", 7, "*").unwrap(), "***ab**");
         assert_eq!(justify("abc", "center", 6, " ").unwrap(), " abc  ");
         assert_eq!(justify("a", "rjust", 3, "0").unwrap(), "00a");
-        assert_eq!(zfill("-42", 5), "-0042");
-        assert_eq!(expandtabs("a\tbc\td", 4), "a   bc  d");
+        assert_eq!(zfill("-42", 5).unwrap(), "-0042");
+        assert_eq!(expandtabs("a\tbc\td", 4).unwrap(), "a   bc  d");
+        assert!(justify("a", "ljust", 1 << 40, " ").is_err());
+        assert!(zfill("1", 1 << 40).is_err());
+        assert!(expandtabs("\t\t", 1 << 40).is_err());
     }
 
     #[test]

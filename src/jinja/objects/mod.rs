@@ -29,6 +29,21 @@ pub fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message.into())
 }
 
+/// Most characters that one padding, indentation or precision may ask for,
+/// the same cap minijinja puts on a repeated string. Python would try to
+/// allocate whatever the template asks for.
+pub const MAX_PADDING: usize = 100_000_000;
+
+/// Rejects a width (`what` names it in the message) above `MAX_PADDING`.
+pub fn check_padding(what: &str, width: i128) -> Result<(), Error> {
+    if width > MAX_PADDING as i128 {
+        return Err(invalid(format!(
+            "{what} {width} is too large: at most {MAX_PADDING} characters are allowed"
+        )));
+    }
+    Ok(())
+}
+
 /// Rejects a sort over values that Python cannot order against each other,
 /// such as numbers mixed with strings.
 pub fn check_comparable(items: &[Value]) -> Result<(), Error> {

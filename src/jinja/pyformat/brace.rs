@@ -4,7 +4,7 @@ use minijinja::value::{Kwargs, ValueKind};
 use minijinja::{Error, Value};
 
 use super::{Number, character, exponent, fixed, general, integer_digits};
-use crate::jinja::objects::{invalid, type_name};
+use crate::jinja::objects::{check_padding, invalid, type_name};
 use crate::jinja::repr::{float_repr, jinja_repr, jinja_str};
 
 /// Formats `format` with positional `args` and keyword `kwargs`, as
@@ -253,6 +253,8 @@ fn parse_format_spec(spec: &str) -> Result<FormatSpec, Error> {
         }
         parsed.precision = chars[start..index].iter().collect::<String>().parse().ok();
     }
+    check_padding("format width", parsed.width as i128)?;
+    check_padding("format precision", parsed.precision.unwrap_or(0) as i128)?;
     parsed.kind = chars.get(index).copied();
     if index + usize::from(parsed.kind.is_some()) != chars.len() {
         return Err(invalid("Invalid format specifier"));

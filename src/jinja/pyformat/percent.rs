@@ -7,7 +7,7 @@ use minijinja::value::ValueKind;
 use minijinja::{Error, Value};
 
 use super::{Number, character, exponent, fixed, general, integer_digits};
-use crate::jinja::objects::{invalid, type_name};
+use crate::jinja::objects::{check_padding, invalid, type_name};
 use crate::jinja::repr::{jinja_repr, jinja_str};
 
 /// One `%` conversion specifier.
@@ -130,6 +130,8 @@ fn parse_spec(
             Some(parse_digits(chars).unwrap_or(0))
         };
     }
+    check_padding("format width", spec.width as i128)?;
+    check_padding("format precision", spec.precision.unwrap_or(0) as i128)?;
     while chars.next_if(|(_, ch)| "hlL".contains(*ch)).is_some() {}
     let (index, conversion) = chars.next().ok_or_else(|| invalid("incomplete format"))?;
     if !"diouxXeEfFgGcrsa%".contains(conversion) {
