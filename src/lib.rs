@@ -23,6 +23,7 @@ pub mod jinja;
 pub mod plan;
 pub mod prompt;
 pub mod push;
+pub mod pyjson;
 pub mod question;
 pub mod scaffold;
 pub mod source;
