@@ -253,10 +253,9 @@ fn load_documents(tree: &TemplateTree, file: &str, depth: usize) -> Result<Vec<V
         .with_context(|| format!("`{file}` not found in the template"))?;
     let text =
         std::str::from_utf8(&bytes).with_context(|| format!("`{file}` is not valid UTF-8"))?;
-    let base_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
     let mut include_error: Option<anyhow::Error> = None;
     let mut handler = |pattern: &str, mark: Mark| -> Result<Vec<Value>, YamlError> {
-        match include(tree, &base_dir, pattern, depth) {
+        match include(tree, pattern, depth) {
             Ok(documents) => Ok(documents),
             Err(error) => {
                 let message = format!("{error:#}");
@@ -286,13 +285,14 @@ fn located(file: &str, error: &YamlError) -> String {
     text
 }
 
-/// Drops empty documents and flattens one level of lists, which is how an
-/// `!include` document turns into the included documents.
+/// Drops empty documents and flattens lists at any depth, which is how an
+/// `!include` document turns into the included documents (Copier uses
+/// funcy's `lflatten`).
 fn flatten_documents(documents: Vec<Value>) -> Vec<Value> {
     let mut flat = Vec::new();
     for document in documents {
         match document {
-            Value::List(items) => flat.extend(items.into_iter().filter(Value::is_truthy)),
+            Value::List(items) => flat.extend(flatten_documents(items)),
             other if other.is_truthy() => flat.push(other),
             _ => {}
         }
@@ -300,18 +300,14 @@ fn flatten_documents(documents: Vec<Value>) -> Vec<Value> {
     flat
 }
 
-/// Resolves `!include PATTERN`: every file of the template matching the glob
-/// (relative to the config file's folder), loaded as documents.
-fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> Result<Vec<Value>> {
+/// Resolves `!include PATTERN`: every file of the template matching the
+/// glob, loaded as documents. The glob is relative to the template root
+/// (the config file's folder) in included files too, as in Copier.
+fn include(tree: &TemplateTree, pattern: &str, depth: usize) -> Result<Vec<Value>> {
     if pattern.starts_with('/') {
         bail!("`!include {pattern}`: the path must be relative to the template");
     }
-    let full_pattern = if base_dir.is_empty() {
-        pattern.to_string()
-    } else {
-        format!("{base_dir}/{pattern}")
-    };
-    let matcher = glob_regex(&full_pattern)?;
+    let matcher = glob_regex(pattern)?;
     let mut documents = Vec::new();
     for entry in &tree.entries {
         if !matcher.is_match(&entry.path) {
