@@ -10,9 +10,11 @@
 //! the wrong type is an error that names it.
 
 use std::fmt::Write as _;
+use std::str::FromStr as _;
 
 use anyhow::{Context as _, Result, bail};
 use indexmap::IndexMap;
+use pep440_rs::Version;
 
 use crate::source::{EntryKind, TemplateTree};
 use crate::value::{Map, Value};
@@ -251,10 +253,9 @@ fn load_documents(tree: &TemplateTree, file: &str, depth: usize) -> Result<Vec<V
         .with_context(|| format!("`{file}` not found in the template"))?;
     let text =
         std::str::from_utf8(&bytes).with_context(|| format!("`{file}` is not valid UTF-8"))?;
-    let base_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
     let mut include_error: Option<anyhow::Error> = None;
     let mut handler = |pattern: &str, mark: Mark| -> Result<Vec<Value>, YamlError> {
-        match include(tree, &base_dir, pattern, depth) {
+        match include(tree, pattern, depth) {
             Ok(documents) => Ok(documents),
             Err(error) => {
                 let message = format!("{error:#}");
@@ -284,13 +285,14 @@ fn located(file: &str, error: &YamlError) -> String {
     text
 }
 
-/// Drops empty documents and flattens one level of lists, which is how an
-/// `!include` document turns into the included documents.
+/// Drops empty documents and flattens lists at any depth, which is how an
+/// `!include` document turns into the included documents (Copier uses
+/// funcy's `lflatten`).
 fn flatten_documents(documents: Vec<Value>) -> Vec<Value> {
     let mut flat = Vec::new();
     for document in documents {
         match document {
-            Value::List(items) => flat.extend(items.into_iter().filter(Value::is_truthy)),
+            Value::List(items) => flat.extend(flatten_documents(items)),
             other if other.is_truthy() => flat.push(other),
             _ => {}
         }
@@ -298,13 +300,14 @@ fn flatten_documents(documents: Vec<Value>) -> Vec<Value> {
     flat
 }
 
-/// Resolves `!include PATTERN`: every file of the template matching the glob
-/// (relative to the config file's folder), loaded as documents.
-fn include(tree: &TemplateTree, base_dir: &str, pattern: &str, depth: usize) -> Result<Vec<Value>> {
+/// Resolves `!include PATTERN`: every file of the template matching the
+/// glob, loaded as documents. The glob is relative to the template root
+/// (the config file's folder) in included files too, as in Copier.
+fn include(tree: &TemplateTree, pattern: &str, depth: usize) -> Result<Vec<Value>> {
     if pattern.starts_with('/') {
         bail!("`!include {pattern}`: the path must be relative to the template");
     }
-    let full_pattern = include_pattern(base_dir, pattern)?;
+    let full_pattern = include_pattern("", pattern)?;
     let matcher = glob_regex(&full_pattern)?;
     let mut documents = Vec::new();
     for entry in &tree.entries {
@@ -422,7 +425,7 @@ fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()
         "message_before_copy" => settings.message_before_copy = message(value)?,
         "message_before_update" => settings.message_before_update = message(value)?,
         "migrations" => settings.migrations = list(value)?,
-        "min_copier_version" => settings.min_copier_version = optional_string(value)?,
+        "min_copier_version" => settings.min_copier_version = Some(version_string(value)?),
         "preserve_symlinks" => settings.preserve_symlinks = value.is_truthy(),
         "secret_questions" => settings.secret_questions = string_list(value)?,
         "skip_if_exists" => settings.skip_if_exists = string_list(value)?,
@@ -444,6 +447,19 @@ fn optional_string(value: Value) -> Result<Option<String>> {
             Ok(Some(crate::jinja::python_str(&value)))
         }
         other => bail!("expected a string, found a {}", other.type_name()),
+    }
+}
+
+/// Copier parses `_min_copier_version` with `packaging.Version`, which
+/// accepts only strings: `9`, `9.5` and `null` are invalid versions.
+fn version_string(value: Value) -> Result<String> {
+    match value {
+        Value::Str(text) => Ok(text),
+        other => bail!(
+            "expected a version string such as \"9.19.1\", found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(&other)
+        ),
     }
 }
 
@@ -555,13 +571,15 @@ fn task(item: Value) -> Result<Task> {
 }
 
 /// Rejects a template that needs a newer Copier than the one kwz-new matches.
+/// Versions compare by PEP 440, so `9.19.1.post1` and `9.19.1+local` are
+/// newer than 9.19.1 and `9.19.1rc1` is older.
 fn check_min_version(settings: &Settings) -> Result<()> {
     let Some(minimum) = &settings.min_copier_version else {
         return Ok(());
     };
-    let required = parse_release(minimum)
-        .with_context(|| format!("invalid `_min_copier_version` `{minimum}`"))?;
-    let ours = parse_release(COPIER_VERSION).expect("COPIER_VERSION is a valid version");
+    let required = Version::from_str(minimum.trim())
+        .map_err(|error| anyhow::anyhow!("invalid `_min_copier_version` `{minimum}`: {error}"))?;
+    let ours = Version::from_str(COPIER_VERSION).expect("COPIER_VERSION is a valid version");
     if ours < required {
         bail!(
             "this template requires Copier {minimum} or newer; kwz-new {} reproduces Copier {COPIER_VERSION}",
@@ -571,34 +589,44 @@ fn check_min_version(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-/// Parses the release segment of a PEP 440 version (`9.19.1`, `v9`,
-/// `9.0.0rc1`) into numbers padded to three parts.
-fn parse_release(version: &str) -> Option<[u64; 3]> {
-    let trimmed = version.trim().trim_start_matches(['v', 'V']);
-    let release: String = trimmed
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let mut parts = [0u64; 3];
-    for (index, part) in release.trim_end_matches('.').split('.').enumerate() {
-        if index >= 3 {
-            break;
-        }
-        parts[index] = part.parse().ok()?;
-    }
-    Some(parts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn min_version_check(minimum: &str) -> Result<()> {
+        check_min_version(&Settings {
+            min_copier_version: Some(minimum.into()),
+            ..Settings::default()
+        })
+    }
+
     #[test]
-    fn release_parsing_pads_and_strips() {
-        assert_eq!(parse_release("9.19.1"), Some([9, 19, 1]));
-        assert_eq!(parse_release("v9"), Some([9, 0, 0]));
-        assert_eq!(parse_release("10.0.0rc1"), Some([10, 0, 0]));
-        assert_eq!(parse_release("abc"), None);
+    fn min_version_accepts_older_or_equal() {
+        for minimum in ["9.19.1", "v9.0", " 9.19 ", "9.19.1rc1", "9.19.1.dev5", "8"] {
+            assert!(min_version_check(minimum).is_ok(), "{minimum}");
+        }
+    }
+
+    #[test]
+    fn min_version_rejects_newer_or_invalid() {
+        for minimum in [
+            "9.19.1.post1",
+            "9.19.1-1",
+            "9.19.1+local",
+            "9.19.2.dev0",
+            "10",
+            "abc",
+            "",
+        ] {
+            assert!(min_version_check(minimum).is_err(), "{minimum}");
+        }
+    }
+
+    #[test]
+    fn min_version_must_be_a_string() {
+        assert!(version_string(Value::Int(9)).is_err());
+        assert!(version_string(Value::Null).is_err());
+        assert_eq!(version_string(Value::from("9.0")).unwrap(), "9.0");
     }
 
     #[test]

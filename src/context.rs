@@ -56,7 +56,9 @@ pub struct RunFacts {
     pub overwrite: bool,
     pub pretend: bool,
     pub quiet: bool,
+    /// `--conflict` of `update`; `None` shows Copier's default, `inline`.
     pub conflict: Option<String>,
+    /// `--context-lines` of `update`; `None` shows Copier's default, 3.
     pub context_lines: Option<u32>,
     pub trust: bool,
     pub skip_answered: bool,
@@ -106,14 +108,13 @@ impl RunFacts {
             ("overwrite", to_jinja(&Value::Bool(self.overwrite))),
             ("pretend", to_jinja(&Value::Bool(self.pretend))),
             ("quiet", to_jinja(&Value::Bool(self.quiet))),
-            ("conflict", to_jinja(&optional(&self.conflict))),
+            (
+                "conflict",
+                to_jinja(&Value::from(self.conflict.as_deref().unwrap_or("inline"))),
+            ),
             (
                 "context_lines",
-                to_jinja(
-                    &self
-                        .context_lines
-                        .map_or(Value::Null, |lines| Value::Int(i128::from(lines))),
-                ),
+                to_jinja(&Value::Int(i128::from(self.context_lines.unwrap_or(3)))),
             ),
             ("unsafe", to_jinja(&Value::Bool(self.trust))),
             ("skip_answered", to_jinja(&Value::Bool(self.skip_answered))),

@@ -25,6 +25,7 @@ pub mod journal;
 pub mod plan;
 pub mod prompt;
 pub mod push;
+pub mod pyjson;
 pub mod question;
 pub mod scaffold;
 pub mod source;

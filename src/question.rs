@@ -596,30 +596,8 @@ pub fn cast_to_bool(value: &Value) -> bool {
 
 /// Python's `json.loads` into a `Value`, keeping key order.
 pub fn json_to_value(text: &str) -> Result<Value> {
-    let parsed: serde_json::Value = serde_json::from_str(text)
-        .with_context(|| format!("invalid JSON {}", python_repr(&Value::from(text))))?;
-    Ok(from_json(parsed))
-}
-
-fn from_json(value: serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(flag) => Value::Bool(flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(integer) => Value::Int(i128::from(integer)),
-            None => match number.as_u64() {
-                Some(integer) => Value::Int(i128::from(integer)),
-                None => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
-            },
-        },
-        serde_json::Value::String(text) => Value::Str(text),
-        serde_json::Value::Array(items) => Value::List(items.into_iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => Value::Map(
-            map.into_iter()
-                .map(|(key, value)| (Value::Str(key), from_json(value)))
-                .collect(),
-        ),
-    }
+    crate::pyjson::loads(text)
+        .with_context(|| format!("invalid JSON {}", python_repr(&Value::from(text))))
 }
 
 /// Splits a YAML list into the raw text of its items, as Copier's

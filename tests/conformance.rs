@@ -3,16 +3,21 @@
 //!
 //! Each case folder holds `template/`, `case.yml` (`args`) and either
 //! `expected/` (the tree Copier produced) or `expected-exit` (Copier refused).
-//! The test copies the template into a scratch folder, runs
+//! The test copies the template into a scratch folder, copies the case's
+//! `existing/` folder to `out` when there is one, runs
 //! `kwz-new copy --quiet ARGS template out` there, and compares the file
-//! list, every file's bytes and the executable bits with `expected/`.
+//! list, every file's bytes, the symlink targets and the executable bits
+//! with `expected/`. A refusal must exit non-zero (with exactly case.yml's
+//! `exit_code` when it is set) and leave `out` as it was.
+//! `tests/conformance/record-copy-case` records a case with Copier.
 //! Update cases (`kind: update`) are run by `tests/update_conformance.rs`.
 
 mod common;
 
 use std::path::Path;
+use std::process::Output;
 
-use common::{case_args, compare_trees, copy_tree, kwz_new};
+use common::{case_args, case_value, compare_trees, copy_tree, kwz_new};
 
 fn cases_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance"))
@@ -22,6 +27,11 @@ fn cases_dir() -> &'static Path {
 fn run_copy_case(case: &Path) -> Vec<String> {
     let scratch = tempfile::tempdir().unwrap();
     copy_tree(&case.join("template"), &scratch.path().join("template"));
+    let out = scratch.path().join("out");
+    let existing = case.join("existing");
+    if existing.is_dir() {
+        copy_tree(&existing, &out);
+    }
     let args = case_args(&case.join("case.yml"), "args");
     let output = kwz_new()
         .current_dir(scratch.path())
@@ -32,17 +42,8 @@ fn run_copy_case(case: &Path) -> Vec<String> {
         .arg("out")
         .output()
         .expect("kwz-new runs");
-    let out = scratch.path().join("out");
     if case.join("expected-exit").exists() {
-        let mut problems = Vec::new();
-        if output.status.success() {
-            problems.push("expected an error exit, got 0".to_string());
-        }
-        let wrote_files = out.exists() && std::fs::read_dir(&out).unwrap().next().is_some();
-        if wrote_files {
-            problems.push("wrote files although it refused".to_string());
-        }
-        return problems;
+        return check_refusal(case, &output, &out);
     }
     if !output.status.success() {
         return vec![format!(
@@ -52,6 +53,34 @@ fn run_copy_case(case: &Path) -> Vec<String> {
         )];
     }
     compare_trees(&out, &case.join("expected"))
+}
+
+/// Checks a case that Copier refused: a non-zero exit (the one `case.yml`
+/// names in `exit_code`, if any) and `out` left as it was before the run.
+fn check_refusal(case: &Path, output: &Output, out: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let expected_code = case_value(&case.join("case.yml"), "exit_code");
+    match (output.status.code(), expected_code) {
+        (Some(0), _) => problems.push("expected an error exit, got 0".to_string()),
+        (Some(code), Some(expected)) if code.to_string() != expected => problems.push(format!(
+            "exit {code}, expected {expected}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+        _ => {}
+    }
+    let existing = case.join("existing");
+    if existing.is_dir() {
+        let changes = compare_trees(out, &existing);
+        if !changes.is_empty() {
+            problems.push(format!(
+                "changed existing files although it refused: {}",
+                changes.join("; ")
+            ));
+        }
+    } else if out.exists() && std::fs::read_dir(out).unwrap().next().is_some() {
+        problems.push("wrote files although it refused".to_string());
+    }
+    problems
 }
 
 #[test]

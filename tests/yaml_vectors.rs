@@ -274,6 +274,11 @@ fn conformance_answers_files_round_trip() {
             .filter(|(first, _)| first.starts_with('#'))
             .map_or(text.as_str(), |(_, rest)| rest);
         let value = yaml::load(&text).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+        // Some cases write their own file under that name; only answers
+        // (a mapping) are dumps of `to_nice_yaml`.
+        if value.as_map().is_none() {
+            continue;
+        }
         let written = yaml::dump(&value, &DumpOptions::to_nice_yaml()).expect("dump");
         if written != body {
             failures.push(format!(

@@ -120,6 +120,7 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
         &update_copy_options(options),
         Operation::Update,
     )?;
+    show_update_options(&mut worker, options);
     let message = worker
         .template
         .config
@@ -230,6 +231,17 @@ fn update_copy_options(options: &UpdateOptions) -> CopyOptions {
         overwrite: true,
         ..options.copy.clone()
     }
+}
+
+/// Puts `--conflict` and `--context-lines` in `_copier_conf`, where Copier
+/// shows them to every render of an update.
+fn show_update_options(worker: &mut Worker, options: &UpdateOptions) {
+    let conflict = match options.conflict {
+        ConflictMode::Inline => "inline",
+        ConflictMode::Rej => "rej",
+    };
+    worker.facts.conflict = Some(conflict.to_string());
+    worker.facts.context_lines = Some(options.context_lines);
 }
 
 /// Reads `_src_path` and `_commit` from the recorded answers.
@@ -401,6 +413,7 @@ fn render_old(
         ..options.copy.clone()
     };
     let mut worker = copy::prepare_loaded(template, root, &old_options, Operation::Update)?;
+    show_update_options(&mut worker, options);
     worker.answers.init = last.clone();
     copy::ask(&mut worker, &old_options)
         .context("failed to render the project's current template version")?;

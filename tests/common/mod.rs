@@ -40,6 +40,17 @@ pub fn case_args(case_yml: &Path, key: &str) -> Vec<String> {
     }
 }
 
+/// Reads one scalar of `case.yml` as text; `None` when the key is absent.
+pub fn case_value(case_yml: &Path, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(case_yml).unwrap();
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    match parsed.get(key)? {
+        serde_yaml::Value::String(text) => Some(text.clone()),
+        serde_yaml::Value::Null => None,
+        other => Some(serde_yaml::to_string(other).unwrap().trim().to_string()),
+    }
+}
+
 /// Copies a folder recursively, keeping modes and symlinks.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -58,7 +69,8 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Lists regular files below `root` (relative paths), skipping `.git`.
+/// Lists regular files and symlinks below `root` (relative paths),
+/// skipping `.git`.
 pub fn list_files(root: &Path) -> BTreeSet<PathBuf> {
     let mut files = BTreeSet::new();
     for entry in walkdir::WalkDir::new(root)
@@ -67,16 +79,16 @@ pub fn list_files(root: &Path) -> BTreeSet<PathBuf> {
         .filter_entry(|entry| entry.file_name() != ".git")
     {
         let entry = entry.unwrap();
-        if entry.file_type().is_file() || (entry.file_type().is_symlink() && entry.path().is_file())
-        {
+        if entry.file_type().is_file() || entry.file_type().is_symlink() {
             files.insert(entry.path().strip_prefix(root).unwrap().to_path_buf());
         }
     }
     files
 }
 
-/// Compares `got` with `expected`: the file list, each file's bytes, and
-/// the executable bit where `expected` has it. Returns the differences.
+/// Compares `got` with `expected`: the file list, each file's bytes, each
+/// symlink's target, and the executable bit where `expected` has it.
+/// Returns the differences.
 pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let got_files = list_files(got);
@@ -88,33 +100,41 @@ pub fn compare_trees(got: &Path, expected: &Path) -> Vec<String> {
         problems.push(format!("unexpected file {}", extra.display()));
     }
     for file in expected_files.intersection(&got_files) {
-        let want = std::fs::read(expected.join(file)).unwrap();
-        let have = std::fs::read(got.join(file)).unwrap();
-        if want != have {
-            problems.push(format!(
-                "content differs: {}\n    expected: {:?}\n    got:      {:?}",
+        let want_link = std::fs::read_link(expected.join(file)).ok();
+        let have_link = std::fs::read_link(got.join(file)).ok();
+        match (&want_link, &have_link) {
+            (None, None) => {
+                compare_files(&got.join(file), &expected.join(file), file, &mut problems)
+            }
+            (Some(want), Some(have)) if want == have => {}
+            _ => problems.push(format!(
+                "symlink differs: {}\n    expected: {:?}\n    got:      {:?}",
                 file.display(),
-                String::from_utf8_lossy(&want),
-                String::from_utf8_lossy(&have)
-            ));
-        }
-        let want_exec = std::fs::metadata(expected.join(file))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o111
-            != 0;
-        let have_exec = std::fs::metadata(got.join(file))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o111
-            != 0;
-        if want_exec && !have_exec {
-            problems.push(format!("not executable: {}", file.display()));
+                want_link,
+                have_link
+            )),
         }
     }
     problems
+}
+
+/// Compares the bytes and the executable bit of two regular files.
+fn compare_files(got: &Path, expected: &Path, name: &Path, problems: &mut Vec<String>) {
+    let want = std::fs::read(expected).unwrap();
+    let have = std::fs::read(got).unwrap();
+    if want != have {
+        problems.push(format!(
+            "content differs: {}\n    expected: {:?}\n    got:      {:?}",
+            name.display(),
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(&have)
+        ));
+    }
+    let is_executable =
+        |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0;
+    if is_executable(expected) && !is_executable(got) {
+        problems.push(format!("not executable: {}", name.display()));
+    }
 }
 
 /// Stages every file (ignored ones stay out, deletions are staged) and

@@ -3,9 +3,7 @@
 use minijinja::value::ValueKind;
 use minijinja::{Error, Value};
 
-use crate::jinja::objects::{
-    DateValue, PathValue, PyDict, PyList, check_padding, invalid, type_name,
-};
+use crate::jinja::objects::{DateValue, PathValue, check_padding, invalid, type_name};
 use crate::jinja::pyformat::Number;
 use crate::jinja::repr::float_repr;
 use crate::value::DateTime;
@@ -249,40 +247,15 @@ fn iso_datetime(datetime: &DateTime) -> String {
 
 /// Parses JSON as `json.loads` does, into mutable lists and dicts.
 pub fn loads(text: &str) -> Result<Value, Error> {
-    let parsed: serde_json::Value =
-        serde_json::from_str(text).map_err(|error| invalid(format!("invalid JSON: {error}")))?;
-    Ok(from_serde(parsed))
-}
-
-fn from_serde(value: serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::from(()),
-        serde_json::Value::Bool(flag) => Value::from(flag),
-        serde_json::Value::Number(number) => {
-            if let Some(integer) = number.as_i64() {
-                Value::from(integer)
-            } else if let Some(integer) = number.as_u64() {
-                Value::from(integer)
-            } else {
-                Value::from(number.as_f64().unwrap_or(f64::NAN))
-            }
-        }
-        serde_json::Value::String(text) => Value::from(text),
-        serde_json::Value::Array(items) => {
-            PyList::value(items.into_iter().map(from_serde).collect())
-        }
-        serde_json::Value::Object(entries) => PyDict::value(
-            entries
-                .into_iter()
-                .map(|(key, item)| (Value::from(key), from_serde(item)))
-                .collect(),
-        ),
-    }
+    let parsed =
+        crate::pyjson::loads(text).map_err(|error| invalid(format!("invalid JSON: {error}")))?;
+    Ok(crate::jinja::to_jinja(&parsed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jinja::objects::{PyDict, PyList};
 
     fn dict(pairs: Vec<(&str, Value)>) -> Value {
         PyDict::value(

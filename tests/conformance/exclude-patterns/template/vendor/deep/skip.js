@@ -1,0 +1,1 @@
+vendor/deep/skip.js
