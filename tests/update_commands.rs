@@ -294,3 +294,69 @@ fn recopy_renders_recorded_answers_again() {
         "hello world\n"
     );
 }
+
+/// Copier 9.19.1 removes folders of the old render that end up empty after
+/// an update (recorded: a `notes/` folder whose files `_exclude` drops).
+#[test]
+fn update_removes_empty_old_folders() {
+    let scratch = tempfile::tempdir().unwrap();
+    let template = scratch.path().join("template");
+    std::fs::create_dir_all(template.join("notes")).unwrap();
+    let repository = Repository::init(&template).unwrap();
+    std::fs::write(
+        template.join("copier.yml"),
+        "_exclude:\n  - \"notes/\"\nname: x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        template.join("{{ _copier_conf.answers_file }}.jinja"),
+        "{{ _copier_answers|to_nice_yaml -}}\n",
+    )
+    .unwrap();
+    std::fs::write(template.join("notes/a.txt"), "n\n").unwrap();
+    std::fs::write(template.join("f.txt.jinja"), "v1 {{ name }}\n").unwrap();
+    commit_all(&repository, "v1");
+    tag(&repository, "v1.0.0");
+    std::fs::write(template.join("f.txt.jinja"), "v2 {{ name }}\n").unwrap();
+    commit_all(&repository, "v2");
+    tag(&repository, "v2.0.0");
+    let project = scratch.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let copy = kwz_new()
+        .current_dir(&project)
+        .args([
+            "copy",
+            "--quiet",
+            "--defaults",
+            "--vcs-ref",
+            "v1.0.0",
+            "../template",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        copy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&copy.stderr)
+    );
+    assert!(
+        project.join("notes").is_dir(),
+        "the copy keeps the empty folder"
+    );
+    commit_all(&Repository::init(&project).unwrap(), "copy");
+    let output = update(&project, &["--defaults", "--quiet"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("f.txt")).unwrap(),
+        "v2 x\n"
+    );
+    assert!(
+        !project.join("notes").exists(),
+        "the empty folder is removed"
+    );
+}

@@ -113,7 +113,11 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
     )?;
 
     let new_base_exclude = new_template.config.settings.base_exclude();
-    let old = render_old(old_template, &root, &last, &new_base_exclude, options)?;
+    let old_plan = render_old(old_template, &root, &last, &new_base_exclude, options)?;
+    let old = OldRender {
+        files: nodes(&old_plan),
+        folders: folders(&old_plan),
+    };
     let mut worker = copy::prepare_loaded(
         new_template,
         &root,
@@ -162,7 +166,7 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
 fn apply_update(
     worker: &mut Worker,
     project: &Project,
-    old: &BTreeMap<String, Node>,
+    old: &OldRender,
     answers_file: &str,
     before: &[MigrationTask],
     after: &[MigrationTask],
@@ -194,7 +198,7 @@ fn apply_update(
         repository_prefix: &project.prefix,
     };
     let mut changes = reconcile(
-        old,
+        &old.files,
         &new,
         &|path| read_node(&project.root.join(path)),
         &reconcile_options,
@@ -207,6 +211,7 @@ fn apply_update(
         return Ok(());
     }
     write_changes(project, &changes, &template_paths(&plan))?;
+    remove_empty_folders(&project.root, &old.folders);
     if !options.copy.skip_tasks {
         let extra = [
             ("_stage", Value::from("task")),
@@ -402,7 +407,7 @@ fn render_old(
     last: &indexmap::IndexMap<String, Value>,
     new_base_exclude: &[String],
     options: &UpdateOptions,
-) -> Result<BTreeMap<String, Node>> {
+) -> Result<Plan> {
     let old_options = CopyOptions {
         data: Vec::new(),
         data_file: None,
@@ -417,10 +422,46 @@ fn render_old(
     worker.answers.init = last.clone();
     copy::ask(&mut worker, &old_options)
         .context("failed to render the project's current template version")?;
-    Ok(nodes(&build_plan_excluding(
-        &worker,
-        Some(new_base_exclude),
-    )?))
+    build_plan_excluding(&worker, Some(new_base_exclude))
+}
+
+/// The old template version rendered with the recorded answers.
+struct OldRender {
+    files: BTreeMap<String, Node>,
+    /// Folders of the render, deepest first.
+    folders: Vec<String>,
+}
+
+/// Every folder of a plan, listed or implied by a file's path, deepest
+/// first.
+fn folders(plan: &Plan) -> Vec<String> {
+    let mut found = std::collections::BTreeSet::new();
+    for entry in &plan.entries {
+        if matches!(entry.kind, PlannedKind::Dir) {
+            found.insert(entry.destination.clone());
+        }
+        let mut path = entry.destination.as_str();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            found.insert(parent.to_string());
+            path = parent;
+        }
+    }
+    let mut folders: Vec<String> = found.into_iter().collect();
+    folders.sort_by_key(|folder| std::cmp::Reverse(folder.matches('/').count()));
+    folders
+}
+
+/// Removes the folders of the old render that ended up empty in the
+/// project, deepest first, as Copier 9.19.1 does after an update. Empty
+/// folders only the new version has are kept.
+fn remove_empty_folders(root: &Path, folders: &[String]) {
+    for folder in folders {
+        let path = root.join(folder);
+        let is_folder = std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_dir());
+        if is_folder && std::fs::read_dir(&path).is_ok_and(|mut entries| entries.next().is_none()) {
+            let _ = std::fs::remove_dir(&path);
+        }
+    }
 }
 
 /// Files and links of a plan by destination path.
