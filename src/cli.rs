@@ -44,6 +44,20 @@ pub struct ScaffoldArgs {
     pub no_git: bool,
 }
 
+/// Names of the subcommands, for suggestions when one is mistyped.
+pub const COMMAND_NAMES: &[&str] = &[
+    "copy",
+    "update",
+    "recopy",
+    "check-update",
+    "sync-compose",
+    "validate",
+    "build-registry",
+    "new",
+    "adopt",
+    "push",
+];
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a template into a folder, as `copier copy`.
@@ -144,6 +158,7 @@ pub struct CopyArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(override_usage = "kwz-new copy [OPTIONS] [TEMPLATE] <DESTINATION>")]
 pub struct CopyCommand {
     /// `[TEMPLATE] DESTINATION`: the template is a local folder, a git URL or
     /// `gh:`/`gl:` shorthand, and the built-in Kamiwaza extensions template

@@ -85,6 +85,11 @@ fn answers_without_source(bytes: &[u8]) -> String {
 #[test]
 fn copier_and_kwz_new_render_same_tree() {
     if !is_installed("copier") {
+        // CI sets this so that a missing Copier fails instead of skipping.
+        assert!(
+            std::env::var_os("KWZ_NEW_REQUIRE_COPIER").is_none(),
+            "KWZ_NEW_REQUIRE_COPIER is set but no `copier` is on PATH"
+        );
         eprintln!("skipped: no `copier` on PATH; install Copier 9.19.1 to compare with it");
         return;
     }

@@ -170,3 +170,39 @@ fn existing_repository_gets_no_second_init() {
     assert!(!scratch.path().join("inner/.git").exists());
     assert!(String::from_utf8_lossy(&output.stderr).contains("skipped `git init`"));
 }
+
+#[test]
+fn builtin_template_refuses_foreign_folder() {
+    let scratch = tempfile::tempdir().unwrap();
+    let folder = scratch.path().join("my-template");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("copier.yml"), "name: x\n").unwrap();
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["copy", "--defaults", "my-template"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not empty and is not a project of the built-in template"),
+        "{stderr}"
+    );
+    let names: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["copier.yml"]);
+}
+
+#[test]
+fn mistyped_command_is_named() {
+    let output = kwz_new()
+        .args(["cpoy", "template", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown command `cpoy`"), "{stderr}");
+    assert!(stderr.contains("kwz-new copy"), "{stderr}");
+}

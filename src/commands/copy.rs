@@ -64,6 +64,9 @@ pub fn copy(
     options: &CopyOptions,
     git_init: bool,
 ) -> Result<()> {
+    if matches!(source, TemplateSource::Embedded) {
+        check_builtin_destination(destination)?;
+    }
     let tree = load_tree(source, options)?;
     let mut worker = prepare(tree, destination, options, Operation::Copy)?;
     let last_answers_file = options
@@ -80,6 +83,29 @@ pub fn copy(
         );
     }
     Ok(())
+}
+
+/// Rejects rendering the built-in template into a folder that holds other
+/// files, unless the folder is already a project of the built-in template
+/// (a re-render). This catches `kwz-new copy TEMPLATE` with the destination
+/// forgotten, which would otherwise fill the template folder.
+fn check_builtin_destination(destination: &Path) -> Result<()> {
+    let Ok(mut entries) = std::fs::read_dir(destination) else {
+        return Ok(());
+    };
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let answers = read_last_answers(destination, ".copier-answers.yml").unwrap_or_default();
+    let made_here =
+        answers.get("_src_path").and_then(Value::as_str) == Some(source::embedded::SRC_PATH);
+    if made_here {
+        return Ok(());
+    }
+    bail!(
+        "`{}` is not empty and is not a project of the built-in template\nhint: to render another template, pass both `kwz-new copy TEMPLATE DESTINATION`; to create an extensions repo, choose a new folder",
+        destination.display()
+    )
 }
 
 /// Loads the template tree for `source`.
