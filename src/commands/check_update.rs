@@ -43,7 +43,12 @@ pub fn check_update(destination: &Path, options: &CheckUpdateOptions<'_>) -> Res
             Some(embedded::VERSION.to_string()),
         )
     } else {
-        if matches!(git::classify(src_path), git::SourceKind::Folder(_)) {
+        if let git::SourceKind::Folder(path) = git::classify(src_path) {
+            if !path.exists() {
+                bail!(
+                    "cannot check: template `{src_path}` not found\nhint: a relative `_src_path` is resolved from the current folder, so run the command from where the project was copied"
+                );
+            }
             bail!(
                 "cannot check: template `{src_path}` is not a git repository, so it has no versions"
             );

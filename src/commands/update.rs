@@ -328,6 +328,13 @@ fn load_template(
     if src_path == embedded::SRC_PATH {
         return embedded::release_from(catalog, vcs_ref);
     }
+    if let source::git::SourceKind::Folder(path) = source::git::classify(src_path)
+        && !path.exists()
+    {
+        bail!(
+            "cannot update: template `{src_path}` not found\nhint: a relative `_src_path` is resolved from the current folder, so run the update from where the project was copied"
+        );
+    }
     let tree = source::open(src_path, vcs_ref, prereleases, quiet)?;
     if tree.revision.is_none() {
         bail!(
