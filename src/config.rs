@@ -499,53 +499,93 @@ fn string_map(value: Value) -> Result<IndexMap<String, String>> {
 
 /// Parses `_tasks`. A plain string is iterated character by character, as
 /// Copier iterates it.
+/// Reads `_tasks` as Copier iterates it: a string gives one task per
+/// character and a mapping one task per key. Each task is then checked as
+/// Copier's `Task` dataclass checks it.
 fn tasks(value: Value) -> Result<Vec<Task>> {
     let items: Vec<Value> = match value {
         Value::Str(text) => text
             .chars()
             .map(|character| Value::Str(character.to_string()))
             .collect(),
-        other => list(other)?,
+        Value::List(items) => items,
+        Value::Map(map) => map.into_keys().collect(),
+        other => bail!("expected a list of tasks, found a {}", other.type_name()),
     };
-    items.into_iter().map(task).collect()
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| task(item).with_context(|| format!("invalid task {}", index + 1)))
+        .collect()
 }
 
 fn task(item: Value) -> Result<Task> {
-    let default_task = |command| Task {
-        command,
-        condition: Value::Bool(true),
-        working_directory: ".".into(),
+    let Value::Map(map) = item else {
+        return Ok(Task {
+            command: task_command(item)?,
+            condition: Value::Bool(true),
+            working_directory: ".".into(),
+        });
     };
-    match item {
-        Value::Str(text) => Ok(default_task(Command::Shell(text))),
-        Value::List(parts) => Ok(default_task(Command::Args(parts))),
-        Value::Map(map) => {
-            let command = match map.get(&Value::from("command")) {
-                Some(Value::Str(text)) => Command::Shell(text.clone()),
-                Some(Value::List(parts)) => Command::Args(parts.clone()),
-                Some(other) => bail!(
-                    "a task `command` must be a string or a list, found a {}",
-                    other.type_name()
-                ),
-                None => bail!("a task mapping needs a `command`"),
-            };
-            let condition = map
-                .get(&Value::from("when"))
-                .cloned()
-                .unwrap_or(Value::from("true"));
-            let working_directory = match map.get(&Value::from("working_directory")) {
-                None => ".".to_string(),
-                Some(value) => crate::jinja::python_str(value),
-            };
-            Ok(Task {
-                command,
-                condition,
-                working_directory,
-            })
+    let command = match map.get(&Value::from("command")) {
+        Some(command) => task_command(command.clone())?,
+        None => bail!("a task mapping needs a `command`"),
+    };
+    let condition = match map.get(&Value::from("when")) {
+        None => Value::from("true"),
+        Some(when) => task_condition(when)?,
+    };
+    let working_directory = match map.get(&Value::from("working_directory")) {
+        None => ".".to_string(),
+        Some(Value::Str(path)) => path.clone(),
+        Some(other) => bail!(
+            "`working_directory` must be a string, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(other)
+        ),
+    };
+    Ok(Task {
+        command,
+        condition,
+        working_directory,
+    })
+}
+
+/// A task command is a string or a list of strings; Copier rejects numbers,
+/// booleans and nulls in either place instead of converting them.
+fn task_command(value: Value) -> Result<Command> {
+    match value {
+        Value::Str(text) => Ok(Command::Shell(text)),
+        Value::List(parts) => {
+            if let Some(bad) = parts.iter().find(|part| !matches!(part, Value::Str(_))) {
+                bail!(
+                    "every item of a task command list must be a string, found the {} `{}`",
+                    bad.type_name(),
+                    crate::jinja::python_str(bad)
+                );
+            }
+            Ok(Command::Args(parts))
         }
-        other => Ok(default_task(Command::Shell(crate::jinja::python_str(
-            &other,
-        )))),
+        other => bail!(
+            "a task command must be a string or a list of strings, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(&other)
+        ),
+    }
+}
+
+/// A task's `when` is a template string or a boolean; like pydantic, the
+/// numbers 0 and 1 count as booleans and anything else is invalid.
+fn task_condition(value: &Value) -> Result<Value> {
+    match value {
+        Value::Str(_) | Value::Bool(_) => Ok(value.clone()),
+        Value::Int(number @ (0 | 1)) => Ok(Value::Bool(*number == 1)),
+        Value::Float(number) if *number == 0.0 || *number == 1.0 => Ok(Value::Bool(*number == 1.0)),
+        other => bail!(
+            "a task `when` must be a string or a boolean, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(other)
+        ),
     }
 }
 
@@ -632,6 +672,27 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(custom.base_exclude(), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn task_values_checked_as_copier_does() {
+        let load = |yaml: &str| tasks(crate::yaml::load(yaml).unwrap());
+        assert!(load("~").is_err());
+        assert!(load("[5]").is_err());
+        assert!(load("[~]").is_err());
+        assert!(load("[[echo, 5]]").is_err());
+        assert!(load("[{command: x, when: 2}]").is_err());
+        assert!(load("[{command: x, when: ~}]").is_err());
+        assert!(load("[{command: x, working_directory: 5}]").is_err());
+        let numeric_when = load("[{command: x, when: 1}]").unwrap();
+        assert_eq!(numeric_when[0].condition, Value::Bool(true));
+    }
+
+    #[test]
+    fn mapping_tasks_are_their_keys() {
+        let parsed = tasks(crate::yaml::load("{touch a: 1, touch b: 2}").unwrap()).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[1].command, Command::Shell("touch b".into()));
     }
 
     #[test]
