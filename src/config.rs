@@ -224,13 +224,9 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
                 bail!("key `{}` is not a string", crate::jinja::python_repr(key));
             };
             if let Some(setting) = LIST_SETTINGS.iter().find(|name| **name == key) {
-                let Value::List(items) = value else {
-                    bail!("`{key}` must be a list, not a {}", value.type_name());
-                };
-                lists
-                    .entry(setting)
-                    .or_default()
-                    .extend(items.iter().cloned());
+                let items =
+                    python_iteration(value).with_context(|| format!("`{key}` must be a list"))?;
+                lists.entry(setting).or_default().extend(items);
             }
             merged.insert(key.clone(), value.clone());
         }
@@ -239,6 +235,22 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
         merged.insert(key.to_string(), Value::List(items));
     }
     Ok(merged)
+}
+
+/// The items Python's `list.extend` takes from `value`: a list's items, a
+/// string's characters, a mapping's keys. Copier merges the list settings
+/// with `extend`, so `_exclude: "*.pyc"` means the patterns `*`, `.`, `p`,
+/// `y` and `c`.
+fn python_iteration(value: &Value) -> Result<Vec<Value>> {
+    match value {
+        Value::List(items) => Ok(items.clone()),
+        Value::Str(text) => Ok(text
+            .chars()
+            .map(|character| Value::Str(character.to_string()))
+            .collect()),
+        Value::Map(map) => Ok(map.keys().cloned().collect()),
+        other => bail!("a {} cannot be iterated", other.type_name()),
+    }
 }
 
 /// Loads one YAML file as a flat list of non-empty documents.
@@ -394,10 +406,10 @@ fn split(raw: IndexMap<String, Value>) -> Result<Config> {
 
 fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()> {
     match name {
-        "answers_file" => settings.answers_file = optional_string(value)?,
-        "envops" => settings.envops = expect_map(value)?,
-        "exclude" => settings.exclude = Some(string_list(value)?),
-        "external_data" => settings.external_data = string_map(value)?,
+        "answers_file" => settings.answers_file = Some(strict_string(value)?),
+        "envops" => settings.envops = strict_map(value)?,
+        "exclude" => settings.exclude = Some(exclude_patterns(value)?),
+        "external_data" => settings.external_data = string_map(strict_map(value)?)?,
         "jinja_extensions" => settings.jinja_extensions = string_list(value)?,
         "message_after_copy" => settings.message_after_copy = message(value)?,
         "message_after_update" => settings.message_after_update = message(value)?,
@@ -408,25 +420,47 @@ fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()
         "preserve_symlinks" => settings.preserve_symlinks = value.is_truthy(),
         "secret_questions" => settings.secret_questions = string_list(value)?,
         "skip_if_exists" => settings.skip_if_exists = string_list(value)?,
-        "subdirectory" => settings.subdirectory = optional_string(value)?.unwrap_or_default(),
+        "subdirectory" => settings.subdirectory = strict_string(value)?,
         "tasks" => settings.tasks = tasks(value)?,
         "templates_suffix" => {
-            settings.templates_suffix = optional_string(value)?.unwrap_or_else(|| ".jinja".into())
+            settings.templates_suffix = match value {
+                Value::Null => ".jinja".into(),
+                other => strict_string(other)?,
+            }
         }
         _ => tracing::debug!("ignored unknown setting `_{name}`, as Copier does"),
     }
     Ok(())
 }
 
-fn optional_string(value: Value) -> Result<Option<String>> {
+/// A setting Copier uses as a path or renders as a template, where any
+/// value but a string (`null` included) fails.
+fn strict_string(value: Value) -> Result<String> {
     match value {
-        Value::Null => Ok(None),
-        Value::Str(text) => Ok(Some(text)),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-            Ok(Some(crate::jinja::python_str(&value)))
-        }
-        other => bail!("expected a string, found a {}", other.type_name()),
+        Value::Str(text) => Ok(text),
+        other => bail!(
+            "expected a string, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(&other)
+        ),
     }
+}
+
+/// A setting Copier reads as a mapping, where `null` fails too.
+fn strict_map(value: Value) -> Result<Value> {
+    match value {
+        Value::Map(_) => Ok(value),
+        other => bail!("expected a mapping, found a {}", other.type_name()),
+    }
+}
+
+/// `_exclude` entries are rendered as templates, so each must be a string.
+fn exclude_patterns(value: Value) -> Result<Vec<String>> {
+    list(value)?
+        .into_iter()
+        .map(strict_string)
+        .collect::<Result<_>>()
+        .context("every `_exclude` pattern must be a string")
 }
 
 /// Copier parses `_min_copier_version` with `packaging.Version`, which
