@@ -1,11 +1,11 @@
 //! The types Copier 9.19.1 accepts for question attributes.
 //!
 //! Copier's `Question` is a pydantic dataclass in lax mode, so a wrong
-//! attribute type stops the run before any question is asked: `help`,
-//! `placeholder` and `validator` must be strings, `type` a string,
-//! `choices` a list, mapping or string, `multiselect` and `secret` booleans
-//! (pydantic also takes 0, 1 and words such as `"no"`), `when`, `ask` and
-//! `multiline` strings or booleans, and `qmark` a string or null.
+//! attribute type stops the run before any question is asked. `help`,
+//! `placeholder`, `validator` and `type` must be strings, and `choices` a
+//! list, mapping or string. `multiselect` and `secret` are booleans, which
+//! pydantic also reads from 0, 1 and words such as `"no"`. `when`, `ask`
+//! and `multiline` are strings or booleans, and `qmark` a string or null.
 
 use anyhow::{Result, bail};
 
@@ -16,25 +16,34 @@ use crate::value::{Map, Value};
 pub fn check_types(attributes: &Map) -> Result<()> {
     for (key, value) in attributes {
         let Value::Str(key) = key else { continue };
-        let valid = match key.as_str() {
-            "help" | "placeholder" | "validator" | "type" => matches!(value, Value::Str(_)),
-            "qmark" => matches!(value, Value::Str(_) | Value::Null),
-            "choices" => matches!(value, Value::List(_) | Value::Map(_) | Value::Str(_)),
-            "multiselect" | "secret" => lax_bool(value).is_some(),
-            "when" | "ask" | "multiline" => {
-                matches!(value, Value::Str(_)) || lax_bool(value).is_some()
+        let (valid, expected) = match key.as_str() {
+            "help" | "placeholder" | "validator" | "type" => {
+                (matches!(value, Value::Str(_)), "a string")
             }
-            _ => true,
+            "qmark" => (matches!(value, Value::Str(_) | Value::Null), "a string"),
+            "choices" => (
+                matches!(value, Value::List(_) | Value::Map(_) | Value::Str(_)),
+                "a list, a mapping or a string",
+            ),
+            "multiselect" | "secret" => (lax_bool(value).is_some(), "a boolean"),
+            "when" | "ask" | "multiline" => (
+                matches!(value, Value::Str(_)) || lax_bool(value).is_some(),
+                "a string or a boolean",
+            ),
+            _ => (true, ""),
         };
         if !valid {
-            bail!("`{key}` cannot be {}", python_repr(value));
+            bail!(
+                "invalid `{key}` {}: expected {expected}",
+                python_repr(value)
+            );
         }
     }
     Ok(())
 }
 
 /// Pydantic's lax reading of a `bool` field: booleans, the numbers 0 and 1,
-/// and the words it knows in any case. `None` for anything else.
+/// and the words it accepts in any case. `None` for anything else.
 pub fn lax_bool(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(flag) => Some(*flag),
