@@ -82,6 +82,17 @@ pub enum Command {
     Push(PushCommand),
 }
 
+/// Accepts only the path of an existing file, so a missing `--data-file`
+/// is a usage error (exit 2), checked before anything else as Copier does.
+fn existing_file(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!("`{value}` is not an existing file"))
+    }
+}
+
 /// Flags shared by `copy`, `recopy` and `update`.
 #[derive(Debug, Args, Default, Clone)]
 pub struct RenderArgs {
@@ -90,7 +101,7 @@ pub struct RenderArgs {
     pub data: Vec<String>,
 
     /// YAML file of answers; `--data` wins over it.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = existing_file)]
     pub data_file: Option<PathBuf>,
 
     /// Answers file to read and write, relative to the destination.

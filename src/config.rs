@@ -224,13 +224,9 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
                 bail!("key `{}` is not a string", crate::jinja::python_repr(key));
             };
             if let Some(setting) = LIST_SETTINGS.iter().find(|name| **name == key) {
-                let Value::List(items) = value else {
-                    bail!("`{key}` must be a list, not a {}", value.type_name());
-                };
-                lists
-                    .entry(setting)
-                    .or_default()
-                    .extend(items.iter().cloned());
+                let items =
+                    python_iteration(value).with_context(|| format!("`{key}` must be a list"))?;
+                lists.entry(setting).or_default().extend(items);
             }
             merged.insert(key.clone(), value.clone());
         }
@@ -239,6 +235,22 @@ fn load_merged(tree: &TemplateTree, file: &str) -> Result<IndexMap<String, Value
         merged.insert(key.to_string(), Value::List(items));
     }
     Ok(merged)
+}
+
+/// The items Python's `list.extend` takes from `value`: a list's items, a
+/// string's characters, a mapping's keys. Copier merges the list settings
+/// with `extend`, so `_exclude: "*.pyc"` means the patterns `*`, `.`, `p`,
+/// `y` and `c`.
+fn python_iteration(value: &Value) -> Result<Vec<Value>> {
+    match value {
+        Value::List(items) => Ok(items.clone()),
+        Value::Str(text) => Ok(text
+            .chars()
+            .map(|character| Value::Str(character.to_string()))
+            .collect()),
+        Value::Map(map) => Ok(map.keys().cloned().collect()),
+        other => bail!("a {} cannot be iterated", other.type_name()),
+    }
 }
 
 /// Loads one YAML file as a flat list of non-empty documents.
@@ -415,10 +427,10 @@ fn split(raw: IndexMap<String, Value>) -> Result<Config> {
 
 fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()> {
     match name {
-        "answers_file" => settings.answers_file = optional_string(value)?,
-        "envops" => settings.envops = expect_map(value)?,
-        "exclude" => settings.exclude = Some(string_list(value)?),
-        "external_data" => settings.external_data = string_map(value)?,
+        "answers_file" => settings.answers_file = Some(strict_string(value)?),
+        "envops" => settings.envops = strict_map(value)?,
+        "exclude" => settings.exclude = Some(exclude_patterns(value)?),
+        "external_data" => settings.external_data = string_map(strict_map(value)?)?,
         "jinja_extensions" => settings.jinja_extensions = string_list(value)?,
         "message_after_copy" => settings.message_after_copy = message(value)?,
         "message_after_update" => settings.message_after_update = message(value)?,
@@ -429,25 +441,47 @@ fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()
         "preserve_symlinks" => settings.preserve_symlinks = value.is_truthy(),
         "secret_questions" => settings.secret_questions = string_list(value)?,
         "skip_if_exists" => settings.skip_if_exists = string_list(value)?,
-        "subdirectory" => settings.subdirectory = optional_string(value)?.unwrap_or_default(),
+        "subdirectory" => settings.subdirectory = strict_string(value)?,
         "tasks" => settings.tasks = tasks(value)?,
         "templates_suffix" => {
-            settings.templates_suffix = optional_string(value)?.unwrap_or_else(|| ".jinja".into())
+            settings.templates_suffix = match value {
+                Value::Null => ".jinja".into(),
+                other => strict_string(other)?,
+            }
         }
         _ => tracing::debug!("ignored unknown setting `_{name}`, as Copier does"),
     }
     Ok(())
 }
 
-fn optional_string(value: Value) -> Result<Option<String>> {
+/// A setting Copier uses as a path or renders as a template, where any
+/// value but a string (`null` included) fails.
+fn strict_string(value: Value) -> Result<String> {
     match value {
-        Value::Null => Ok(None),
-        Value::Str(text) => Ok(Some(text)),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-            Ok(Some(crate::jinja::python_str(&value)))
-        }
-        other => bail!("expected a string, found a {}", other.type_name()),
+        Value::Str(text) => Ok(text),
+        other => bail!(
+            "expected a string, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(&other)
+        ),
     }
+}
+
+/// A setting Copier reads as a mapping, where `null` fails too.
+fn strict_map(value: Value) -> Result<Value> {
+    match value {
+        Value::Map(_) => Ok(value),
+        other => bail!("expected a mapping, found a {}", other.type_name()),
+    }
+}
+
+/// `_exclude` entries are rendered as templates, so each must be a string.
+fn exclude_patterns(value: Value) -> Result<Vec<String>> {
+    list(value)?
+        .into_iter()
+        .map(strict_string)
+        .collect::<Result<_>>()
+        .context("every `_exclude` pattern must be a string")
 }
 
 /// Copier parses `_min_copier_version` with `packaging.Version`, which
@@ -520,53 +554,93 @@ fn string_map(value: Value) -> Result<IndexMap<String, String>> {
 
 /// Parses `_tasks`. A plain string is iterated character by character, as
 /// Copier iterates it.
+/// Reads `_tasks` as Copier iterates it: a string gives one task per
+/// character and a mapping one task per key. Each task is then checked as
+/// Copier's `Task` dataclass checks it.
 fn tasks(value: Value) -> Result<Vec<Task>> {
     let items: Vec<Value> = match value {
         Value::Str(text) => text
             .chars()
             .map(|character| Value::Str(character.to_string()))
             .collect(),
-        other => list(other)?,
+        Value::List(items) => items,
+        Value::Map(map) => map.into_keys().collect(),
+        other => bail!("expected a list of tasks, found a {}", other.type_name()),
     };
-    items.into_iter().map(task).collect()
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| task(item).with_context(|| format!("invalid task {}", index + 1)))
+        .collect()
 }
 
 fn task(item: Value) -> Result<Task> {
-    let default_task = |command| Task {
-        command,
-        condition: Value::Bool(true),
-        working_directory: ".".into(),
+    let Value::Map(map) = item else {
+        return Ok(Task {
+            command: task_command(item)?,
+            condition: Value::Bool(true),
+            working_directory: ".".into(),
+        });
     };
-    match item {
-        Value::Str(text) => Ok(default_task(Command::Shell(text))),
-        Value::List(parts) => Ok(default_task(Command::Args(parts))),
-        Value::Map(map) => {
-            let command = match map.get(&Value::from("command")) {
-                Some(Value::Str(text)) => Command::Shell(text.clone()),
-                Some(Value::List(parts)) => Command::Args(parts.clone()),
-                Some(other) => bail!(
-                    "a task `command` must be a string or a list, found a {}",
-                    other.type_name()
-                ),
-                None => bail!("a task mapping needs a `command`"),
-            };
-            let condition = map
-                .get(&Value::from("when"))
-                .cloned()
-                .unwrap_or(Value::from("true"));
-            let working_directory = match map.get(&Value::from("working_directory")) {
-                None => ".".to_string(),
-                Some(value) => crate::jinja::python_str(value),
-            };
-            Ok(Task {
-                command,
-                condition,
-                working_directory,
-            })
+    let command = match map.get(&Value::from("command")) {
+        Some(command) => task_command(command.clone())?,
+        None => bail!("a task mapping needs a `command`"),
+    };
+    let condition = match map.get(&Value::from("when")) {
+        None => Value::from("true"),
+        Some(when) => task_condition(when)?,
+    };
+    let working_directory = match map.get(&Value::from("working_directory")) {
+        None => ".".to_string(),
+        Some(Value::Str(path)) => path.clone(),
+        Some(other) => bail!(
+            "`working_directory` must be a string, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(other)
+        ),
+    };
+    Ok(Task {
+        command,
+        condition,
+        working_directory,
+    })
+}
+
+/// A task command is a string or a list of strings; Copier rejects numbers,
+/// booleans and nulls in either place instead of converting them.
+fn task_command(value: Value) -> Result<Command> {
+    match value {
+        Value::Str(text) => Ok(Command::Shell(text)),
+        Value::List(parts) => {
+            if let Some(bad) = parts.iter().find(|part| !matches!(part, Value::Str(_))) {
+                bail!(
+                    "every item of a task command list must be a string, found the {} `{}`",
+                    bad.type_name(),
+                    crate::jinja::python_str(bad)
+                );
+            }
+            Ok(Command::Args(parts))
         }
-        other => Ok(default_task(Command::Shell(crate::jinja::python_str(
-            &other,
-        )))),
+        other => bail!(
+            "a task command must be a string or a list of strings, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(&other)
+        ),
+    }
+}
+
+/// A task's `when` is a template string or a boolean; like pydantic, the
+/// numbers 0 and 1 count as booleans and anything else is invalid.
+fn task_condition(value: &Value) -> Result<Value> {
+    match value {
+        Value::Str(_) | Value::Bool(_) => Ok(value.clone()),
+        Value::Int(number @ (0 | 1)) => Ok(Value::Bool(*number == 1)),
+        Value::Float(number) if *number == 0.0 || *number == 1.0 => Ok(Value::Bool(*number == 1.0)),
+        other => bail!(
+            "a task `when` must be a string or a boolean, found the {} `{}`",
+            other.type_name(),
+            crate::jinja::python_str(other)
+        ),
     }
 }
 
@@ -661,6 +735,27 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(custom.base_exclude(), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn task_values_checked_as_copier_does() {
+        let load = |yaml: &str| tasks(crate::yaml::load(yaml).unwrap());
+        assert!(load("~").is_err());
+        assert!(load("[5]").is_err());
+        assert!(load("[~]").is_err());
+        assert!(load("[[echo, 5]]").is_err());
+        assert!(load("[{command: x, when: 2}]").is_err());
+        assert!(load("[{command: x, when: ~}]").is_err());
+        assert!(load("[{command: x, working_directory: 5}]").is_err());
+        let numeric_when = load("[{command: x, when: 1}]").unwrap();
+        assert_eq!(numeric_when[0].condition, Value::Bool(true));
+    }
+
+    #[test]
+    fn mapping_tasks_are_their_keys() {
+        let parsed = tasks(crate::yaml::load("{touch a: 1, touch b: 2}").unwrap()).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[1].command, Command::Shell("touch b".into()));
     }
 
     #[test]

@@ -548,7 +548,6 @@ pub fn parse_data(items: &[String], data_file: Option<&Path>) -> Result<IndexMap
                     data.entry(key).or_insert(value);
                 }
             }
-            Value::Null => {}
             other => bail!(
                 "invalid data file `{}`: expected a mapping, found a {}",
                 path.display(),

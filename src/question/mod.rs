@@ -6,6 +6,8 @@
 //! the context it is handed. The casting rules are Python's, as Copier 9.19.1
 //! applies them (`int("07")` is 7, `int("1.5")` fails, a bool is an int).
 
+mod attributes;
+
 use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::jinja::{Context, Renderer, python_repr, python_str};
@@ -82,13 +84,15 @@ impl Question {
     /// Builds a question from its attribute mapping. `secret` comes from the
     /// attribute or from `_secret_questions`.
     pub fn new(name: &str, attributes: &Map, listed_secret: bool) -> Result<Self> {
+        attributes::check_types(attributes)
+            .with_context(|| format!("invalid attribute in question `{name}`"))?;
         let mut attributes = attributes.clone();
         if listed_secret {
             attributes.insert(Value::from("secret"), Value::Bool(true));
         }
         let type_source = match attributes.get(&Value::from("type")) {
             Some(Value::Str(text)) if !text.is_empty() => Value::Str(text.clone()),
-            Some(Value::Null | Value::Str(_)) | None => {
+            Some(Value::Str(_)) | None => {
                 Value::from(inferred_type(attributes.get(&Value::from("default"))))
             }
             Some(other) => bail!(
@@ -120,8 +124,11 @@ impl Question {
         self.attribute("secret").is_some_and(Value::is_truthy)
     }
 
+    /// Reads `multiselect` as pydantic does, so `"false"` is false.
     pub fn is_multiselect(&self) -> bool {
-        self.attribute("multiselect").is_some_and(Value::is_truthy)
+        self.attribute("multiselect")
+            .and_then(attributes::lax_bool)
+            .unwrap_or(false)
     }
 
     pub fn has_choices(&self) -> bool {
