@@ -25,6 +25,7 @@ pub mod push;
 pub mod question;
 pub mod scaffold;
 pub mod source;
+pub mod staging;
 pub mod tasks;
 pub mod update;
 pub mod user_settings;

@@ -438,8 +438,7 @@ fn write_new_destination(
                 parent.display()
             )
         })?;
-    let mut journal = Journal::default();
-    apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
+    crate::staging::write_plan(plan, staging.path(), options, confirm, report)?;
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);
