@@ -429,14 +429,14 @@ fn render_entry(
                 unreachable!("walk resolves files to file entries")
             };
             let bytes = contents
-                .read()
+                .read_to_vec()
                 .with_context(|| format!("failed to read template file `{}`", item.path))?;
             let suffix = &input.settings.templates_suffix;
             let name = item.path.rsplit('/').next().unwrap_or(&item.path);
             let bytes = if name.ends_with(suffix.as_str()) {
-                render_file(input, &item.path, &bytes, extra)?
+                render_file(input, &item.path, bytes, extra)?
             } else {
-                bytes.to_vec()
+                bytes
             };
             Ok(PlannedKind::File { bytes, mode: *mode })
         }
@@ -446,22 +446,21 @@ fn render_entry(
 fn render_file(
     input: &PlanInput<'_>,
     path: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     extra: &[(String, Value)],
 ) -> Result<Vec<u8>> {
-    if std::str::from_utf8(bytes).is_err() {
-        if input.settings.templates_suffix.is_empty() {
-            return Ok(bytes.to_vec());
-        }
-        bail!(
+    let source = match String::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(error) if input.settings.templates_suffix.is_empty() => return Ok(error.into_bytes()),
+        Err(_) => bail!(
             "template file `{path}` is not valid UTF-8\nhint: binary files must not carry the `{}` suffix",
             input.settings.templates_suffix
-        );
-    }
+        ),
+    };
     let context = context_with(input.context, extra);
     let rendered = input
         .renderer
-        .render_file(path, &context)
+        .render_file_source(path, &source, &context)
         .map_err(|error| render_error(path, error))?;
     Ok(rendered.into_bytes())
 }
