@@ -29,6 +29,7 @@ pub mod pyjson;
 pub mod question;
 pub mod scaffold;
 pub mod source;
+pub mod staging;
 pub mod tasks;
 pub mod update;
 pub mod user_settings;

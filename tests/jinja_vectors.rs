@@ -568,6 +568,53 @@ fn render_error_names_template_and_line() {
 }
 
 #[test]
+fn file_source_renders_like_a_loaded_file() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("part.jinja"), "a\r\nb").expect("write part");
+    let source = "{% include 'part.jinja' %}|{{ '%s!' % 'M' }}\r\n{{ [1] + [2] }}";
+    std::fs::write(root.path().join("main.jinja"), source).expect("write main");
+    let renderer = renderer(&EnvOptions::default(), root.path());
+    let loaded = renderer
+        .render_file("main.jinja", &Context::default())
+        .expect("renders from the loader");
+    let given = renderer
+        .render_file_source("main.jinja", source, &Context::default())
+        .expect("renders from the text");
+    assert_eq!(given, "a\nb|M!\n[1, 2]");
+    assert_eq!(given, loaded);
+}
+
+#[test]
+fn file_source_error_shows_the_text_as_written() {
+    let renderer = renderer(&EnvOptions::default(), &vectors_dir());
+    let error = renderer
+        .render_file_source(
+            "not-on-disk.jinja",
+            "line one\n{{ '%d' % 'x' }}\n",
+            &Context::default(),
+        )
+        .expect_err("formatting a string with %d fails");
+    assert_eq!(error.template.as_deref(), Some("not-on-disk.jinja"));
+    assert_eq!(error.line, Some(2));
+    let detail = error.detail.expect("excerpt");
+    assert!(detail.contains("{{ '%d' % 'x' }}"), "{detail}");
+}
+
+#[test]
+fn file_source_with_yield_fails() {
+    let renderer = renderer(&EnvOptions::default(), &vectors_dir());
+    let error = renderer
+        .render_file_source(
+            "f.txt.jinja",
+            "{% yield x from [1] %}{{ x }}{% endyield %}",
+            &Context::default(),
+        )
+        .expect_err("yield in a file is refused");
+    assert!(error.message.contains("yield"), "{}", error.message);
+    assert_eq!(error.template.as_deref(), Some("f.txt.jinja"));
+}
+
+#[test]
 fn strict_undefined_fails_where_default_prints_empty() {
     let root = vectors_dir();
     let lenient = renderer(&EnvOptions::default(), &root);

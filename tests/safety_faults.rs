@@ -115,7 +115,10 @@ enum Phase {
 /// phase begins.
 fn spawn_watched(mut command: Command) -> (Child, mpsc::Receiver<(Phase, Instant)>) {
     let mut child = command
-        .env("RUST_LOG", "kwz_new::apply=debug")
+        .env(
+            "RUST_LOG",
+            "kwz_new::apply=debug,kwz_new::commands::copy=debug",
+        )
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

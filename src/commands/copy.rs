@@ -510,10 +510,9 @@ fn write_new_destination(
                 parent.display()
             )
         })?;
-    let mut journal = Journal::default();
-    apply::apply(plan, staging.path(), options, confirm, report, &mut journal)?;
-    journal.commit();
+    crate::staging::write_plan(plan, staging.path(), options, confirm, report)?;
     interrupt::check()?;
+    tracing::debug!("wrote the staging folder; moving them into place");
     let staged = staging.keep();
     if let Err(error) = std::fs::rename(&staged, destination) {
         let _ = std::fs::remove_dir_all(&staged);

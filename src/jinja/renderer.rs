@@ -1,8 +1,10 @@
 //! `Renderer`: one minijinja environment configured as Copier's Jinja2
 //! environment, with a cache of compiled templates.
 //!
-//! Files are compiled once, by name, through the environment's loader.
-//! Strings (`render_str`, path components) are compiled once per distinct
+//! Files that `render_file` names, and every template that a file includes
+//! or imports, are compiled once, by name, through the environment's loader.
+//! `render_file_source` compiles a file from text the caller has read and
+//! keeps nothing, because a plan renders each file once. Strings (`render_str`, path components) are compiled once per distinct
 //! text: each gets a synthetic name that the same loader serves, so
 //! minijinja's template cache covers them too, and a text without any
 //! template syntax skips the engine entirely.
@@ -76,11 +78,16 @@ impl Sources {
             return Ok(None);
         };
         let source = normalize_newlines(&source);
-        let prepared = rewrite(&source, &self.syntax, self.line_comment_prefix.as_deref());
+        let prepared = self.prepare(&source);
         if prepared != source {
             self.lock().originals.insert(name.to_string(), source);
         }
         Ok(Some(prepared))
+    }
+
+    /// Rewrites a template's text for compilation (see `rewrite`).
+    fn prepare(&self, source: &str) -> String {
+        rewrite(source, &self.syntax, self.line_comment_prefix.as_deref())
     }
 
     /// Returns the synthetic name of an inline template, registering it on
@@ -91,7 +98,7 @@ impl Sources {
             return name.clone();
         }
         let name = format!("{INLINE_PREFIX}{}", cache.inline_names.len());
-        let prepared = rewrite(source, &self.syntax, self.line_comment_prefix.as_deref());
+        let prepared = self.prepare(source);
         // Kept even when unchanged: minijinja's excerpt would show the
         // synthetic name.
         cache.originals.insert(name.clone(), source.to_string());
@@ -172,17 +179,35 @@ impl Renderer {
         let captured = template
             .render_captured(context.to_value(None))
             .map_err(|e| self.error(e))?;
-        if captured.state().get_temp(YIELD_TEMP).is_some() {
-            return Err(RenderError {
-                message: format!(
-                    "template `{name}` contains a yield tag, which is only allowed in path names"
-                ),
-                template: Some(name.to_string()),
-                line: None,
-                detail: None,
-            });
-        }
-        Ok(captured.into_output())
+        reject_yield(name, captured)
+    }
+
+    /// Renders the template file `name` from its text, as `render_file`
+    /// does, but without keeping the compiled template. minijinja 3.1
+    /// reserves about 12 KB for each compiled template, however small, and
+    /// its cache would keep every file of a plan until the run ends.
+    /// Templates that the file includes or imports still load through the
+    /// cache.
+    pub fn render_file_source(
+        &self,
+        name: &str,
+        source: &str,
+        context: &Context,
+    ) -> Result<String, RenderError> {
+        let source = normalize_newlines(source);
+        let prepared = self.sources.prepare(&source);
+        let original = (prepared != source).then_some(source.as_str());
+        let error = |error| self.error_in_file(error, name, original);
+        // `Environment` is covariant in its source lifetime, so the shared
+        // environment can compile a template that borrows `prepared`.
+        let env: &Environment<'_> = &self.env;
+        let template = env
+            .template_from_named_str(name, &prepared)
+            .map_err(error)?;
+        let captured = template
+            .render_captured(context.to_value(None))
+            .map_err(error)?;
+        reject_yield(name, captured)
     }
 
     /// Renders one component of a template path, expanding a `{% yield %}`
@@ -250,6 +275,19 @@ impl Renderer {
     }
 
     fn error(&self, error: Error) -> RenderError {
+        self.error_with_original(error, None)
+    }
+
+    /// As `error`, for a file rendered by `render_file_source`, whose text
+    /// before rewriting is `original` when the rewrite changed it.
+    fn error_in_file(&self, error: Error, file: &str, original: Option<&str>) -> RenderError {
+        let own = error.name() == Some(file);
+        self.error_with_original(error, original.filter(|_| own))
+    }
+
+    /// Converts a minijinja error. The excerpt comes from `original` when
+    /// given, else from the recorded original text of the failing template.
+    fn error_with_original(&self, error: Error, original: Option<&str>) -> RenderError {
         let name = error.name().map(str::to_string);
         let template = name
             .as_deref()
@@ -279,7 +317,8 @@ impl Renderer {
                 write!(message, " (repeated {count} times)").ok();
             }
         }
-        let detail = match name.as_deref().and_then(|name| self.sources.original(name)) {
+        let recorded = || name.as_deref().and_then(|name| self.sources.original(name));
+        let detail = match original.map(str::to_string).or_else(recorded) {
             Some(original) => error.line().map(|line| excerpt(&original, line)),
             None => excerpt_only(&error.display_debug_info().to_string()),
         };
@@ -290,6 +329,22 @@ impl Renderer {
             detail,
         }
     }
+}
+
+/// Returns the output of a file render, or an error when a `{% yield %}`
+/// tag ran: that tag belongs in path names.
+fn reject_yield(name: &str, captured: minijinja::Captured<'_>) -> Result<String, RenderError> {
+    if captured.state().get_temp(YIELD_TEMP).is_some() {
+        return Err(RenderError {
+            message: format!(
+                "template `{name}` contains a yield tag, which is only allowed in path names"
+            ),
+            template: Some(name.to_string()),
+            line: None,
+            detail: None,
+        });
+    }
+    Ok(captured.into_output())
 }
 
 impl RenderError {

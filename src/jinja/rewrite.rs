@@ -63,7 +63,16 @@ pub fn rewrite(source: &str, syntax: &SyntaxConfig, line_comment_prefix: Option<
         }
         _ => source,
     };
-    let source = rewrite_tags(source, syntax);
+    let source_tokens = tokens(source, syntax);
+    // Most templates have none of the constructs changed here, and for them
+    // parsing the source to look for some would be wasted.
+    if !source_tokens
+        .iter()
+        .any(|(token, _)| may_be_rewritten(token))
+    {
+        return source.to_string();
+    }
+    let source = rewrite_tags(source, &source_tokens);
     let tokens = tokens(&source, syntax);
     let Ok(template) = parse(&source, "<rewrite>", syntax.clone()) else {
         return source;
@@ -154,11 +163,26 @@ fn offset(position: u32) -> usize {
     position as usize
 }
 
+/// Tells whether a token belongs to a construct that `rewrite` changes: an
+/// operator it turns into a call, a list or dict literal, or a yield tag.
+fn may_be_rewritten(token: &Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::Plus
+            | Token::Mod
+            | Token::Div
+            | Token::Tilde
+            | Token::BracketOpen
+            | Token::BraceOpen
+            | Token::Ident("yield" | "endyield")
+    )
+}
+
 /// Rewrites the tags minijinja's parser does not know: Copier's yield tag,
-/// and unary `+` (which changes no number, so it is dropped).
-fn rewrite_tags(source: &str, syntax: &SyntaxConfig) -> String {
-    let tokens = tokens(source, syntax);
-    let mut edits = yield_edits(&tokens);
+/// and unary `+` (which changes no number, so it is dropped). `tokens` are
+/// those of `source`.
+fn rewrite_tags(source: &str, tokens: &[(Token<'_>, Span)]) -> String {
+    let mut edits = yield_edits(tokens);
     for (index, (token, span)) in tokens.iter().enumerate() {
         if matches!(token, Token::Plus) && (index == 0 || !is_operand_end(&tokens[index - 1].0)) {
             edits.push(Edit {
@@ -530,6 +554,18 @@ mod tests {
             "100 % sure / {# a % b #}"
         );
         assert_eq!(rewritten("{{ broken"), "{{ broken");
+    }
+
+    #[test]
+    fn other_operators_leave_text_unchanged() {
+        let sources = [
+            "{% for i in range(n) %}{{ i|string }}{% endfor %}",
+            "{{ a - 1 }} {{ a * b }} {{ a // b }} {{ a ** 2 }}",
+            "{% if a == b and not c %}{{ d.e(f=1) }}{% endif %}",
+        ];
+        for source in sources {
+            assert_eq!(rewritten(source), source);
+        }
     }
 
     #[test]

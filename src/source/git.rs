@@ -207,6 +207,14 @@ fn expand_home(path: &str) -> PathBuf {
 /// Tells whether `path` is exactly the top folder of a git work tree, which
 /// is what `git rev-parse --show-toplevel` run inside it would print.
 fn is_work_tree_root(path: &Path) -> bool {
+    // libgit2 opens only a folder that holds `.git` or is itself a git folder
+    // (which holds `HEAD`). Checking first keeps plain folders away from
+    // git2's first call, which loads every CA certificate for OpenSSL and
+    // costs more than the rest of a small copy.
+    let has_entry = |name| std::fs::symlink_metadata(path.join(name)).is_ok();
+    if !has_entry(".git") && !has_entry("HEAD") {
+        return false;
+    }
     let Ok(repo) = Repository::open(path) else {
         return false;
     };

@@ -34,6 +34,15 @@ impl Contents {
             Contents::Disk(path) => Ok(Arc::from(std::fs::read(path)?)),
         }
     }
+
+    /// Reads the bytes into a buffer of their own, which for a file on disk
+    /// is the buffer the read fills, not a copy of it.
+    pub fn read_to_vec(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Contents::Bytes(bytes) => Ok(bytes.to_vec()),
+            Contents::Disk(path) => std::fs::read(path),
+        }
+    }
 }
 
 /// What a template entry is.

@@ -48,10 +48,15 @@ impl ImplicitTag {
     }
 }
 
-static BOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-        .expect("valid bool pattern")
-});
+/// The words of PyYAML's bool pattern, which a plain comparison matches
+/// without compiling the pattern.
+const BOOL_WORDS: [&str; 18] = [
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on",
+    "On", "ON", "off", "Off", "OFF",
+];
+
+/// The words of PyYAML's null pattern, the empty text aside.
+const NULL_WORDS: [&str; 4] = ["~", "null", "Null", "NULL"];
 
 // The exponent needs a sign and the mantissa a dot, as YAML 1.1 says, so
 // `1e3` and `1.0e3` stay strings. A sign before a leading dot is not allowed
@@ -80,9 +85,6 @@ static INT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid int pattern")
 });
 
-static NULL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:~|null|Null|NULL|)$").expect("valid null pattern"));
-
 static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -102,20 +104,44 @@ pub(super) fn python_full_match(pattern: &Regex, text: &str) -> bool {
 }
 
 /// Returns the tag PyYAML's resolver gives a plain scalar with this text.
+///
+/// Like PyYAML, it tries only the resolvers registered for the text's
+/// first character, in PyYAML's order, and the empty text has only null.
+/// The number and timestamp patterns compile on first use, so most runs
+/// compile few of them or none.
 pub(super) fn resolve_plain(text: &str) -> ImplicitTag {
-    let candidates: &[(ImplicitTag, &LazyLock<Regex>)] = &[
-        (ImplicitTag::Bool, &BOOL),
-        (ImplicitTag::Float, &FLOAT),
-        (ImplicitTag::Int, &INT),
-        (ImplicitTag::Null, &NULL),
-        (ImplicitTag::Timestamp, &TIMESTAMP),
+    let Some(first) = text.chars().next() else {
+        return ImplicitTag::Null;
+    };
+    // `$` in Python's `re.match` also matches before a final newline.
+    let word = text.strip_suffix('\n').unwrap_or(text);
+    let candidates: &[(ImplicitTag, &str)] = &[
+        (ImplicitTag::Bool, "yYnNtTfFoO"),
+        (ImplicitTag::Float, "-+0123456789."),
+        (ImplicitTag::Int, "-+0123456789"),
+        (ImplicitTag::Null, "~nN"),
+        (ImplicitTag::Timestamp, "0123456789"),
     ];
-    for (tag, pattern) in candidates {
-        if python_full_match(pattern, text) {
+    for (tag, first_chars) in candidates {
+        let matched = match tag {
+            _ if !first_chars.contains(first) => false,
+            ImplicitTag::Bool => BOOL_WORDS.contains(&word),
+            ImplicitTag::Null => NULL_WORDS.contains(&word),
+            // Every float has a `.`, so the pattern need not compile for
+            // other texts.
+            ImplicitTag::Float => text.contains('.') && python_full_match(&FLOAT, text),
+            ImplicitTag::Int => python_full_match(&INT, text),
+            // Every timestamp has a `-` after its four-digit year.
+            ImplicitTag::Timestamp => {
+                text.as_bytes().get(4) == Some(&b'-') && python_full_match(&TIMESTAMP, text)
+            }
+            _ => false,
+        };
+        if matched {
             return *tag;
         }
     }
-    match text.strip_suffix('\n').unwrap_or(text) {
+    match word {
         "<<" => ImplicitTag::Merge,
         "=" => ImplicitTag::Value,
         "!" | "&" | "*" => ImplicitTag::Yaml,
@@ -204,5 +230,16 @@ mod tests {
     fn final_newline_is_ignored_like_python() {
         assert_eq!(resolve_plain("yes\n"), ImplicitTag::Bool);
         assert_eq!(resolve_plain("12\n\n"), ImplicitTag::Str);
+    }
+
+    #[test]
+    fn candidates_chosen_by_first_character() {
+        // PyYAML registers no resolver for a newline, so this is no null.
+        assert_eq!(resolve_plain("\n"), ImplicitTag::Str);
+        assert_eq!(resolve_plain("~"), ImplicitTag::Null);
+        assert_eq!(resolve_plain(".5"), ImplicitTag::Float);
+        assert_eq!(resolve_plain("3"), ImplicitTag::Int);
+        assert_eq!(resolve_plain("2024-01-31"), ImplicitTag::Timestamp);
+        assert_eq!(resolve_plain(" yes"), ImplicitTag::Str);
     }
 }
