@@ -19,6 +19,7 @@ pub mod engine;
 pub mod exclude;
 pub mod exit;
 pub mod extensions;
+pub mod external_data;
 pub mod jinja;
 pub mod plan;
 pub mod prompt;
