@@ -1,14 +1,16 @@
 //! The variables every render sees, as Copier 9.19.1 builds them: all
 //! answers, `_copier_answers`, `_copier_conf`, `_folder_name`,
-//! `_copier_python`, `_copier_phase` and `_external_data`.
+//! `_copier_python`, `_copier_phase` and `_external_data` (read lazily, see
+//! `external_data`).
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use indexmap::IndexMap;
 
 use crate::answers::Answers;
+use crate::external_data::{ExternalCache, ExternalData};
 use crate::jinja::{Context, Renderer, path_object, to_jinja};
 use crate::value::{Map, Value};
 
@@ -144,6 +146,8 @@ pub struct ContextBuilder<'a> {
     pub facts: &'a RunFacts,
     pub remembered: &'a dyn Fn(&Answers) -> IndexMap<String, Value>,
     pub external_data: &'a IndexMap<String, String>,
+    /// Files of `_external_data` loaded in the current phase.
+    pub external_cache: &'a ExternalCache,
     pub renderer: &'a Renderer,
 }
 
@@ -181,50 +185,32 @@ impl ContextBuilder<'_> {
         context.insert("_copier_python", &Value::Str(python_path()));
         context.insert("_copier_phase", &Value::from(phase.name()));
         if !self.external_data.is_empty() {
-            let external = self.load_external_data(&context)?;
-            context.insert("_external_data", &Value::Map(external));
+            let paths = self.render_external_paths(&context);
+            let external = ExternalData::value(
+                paths,
+                &self.facts.dst_absolute,
+                self.facts.trust,
+                self.external_cache,
+            );
+            context.insert_object("_external_data", external);
         }
         Ok(context)
     }
 
-    /// Loads each `_external_data` file from the destination.
-    ///
-    /// NOTE: Copier loads these lazily on first access; kwz-new loads them
-    /// when the context is built, so a path outside the destination is
-    /// rejected even when no template reads it.
-    fn load_external_data(&self, context: &Context) -> Result<Map> {
-        let mut loaded = Map::new();
-        for (name, path_template) in self.external_data {
-            let path = self
-                .renderer
-                .render_str(path_template, context)
-                .with_context(|| {
-                    format!("failed to render the `_external_data` path of `{name}`")
-                })?;
-            let value = load_external_file(&self.facts.dst_absolute, &path, self.facts.trust)
-                .with_context(|| format!("failed to load `_external_data.{name}` from `{path}`"))?;
-            loaded.insert(Value::from(name.as_str()), value);
-        }
-        Ok(loaded)
-    }
-}
-
-fn load_external_file(root: &Path, relative: &str, trust: bool) -> Result<Value> {
-    let path = resolve_existing(&root.join(relative));
-    if !trust && !stays_inside(root, &path) {
-        bail!(
-            "`{relative}` is outside the destination\nhint: pass `--trust` if you trust this template"
-        );
-    }
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            crate::yaml::load(&text).map_err(|error| anyhow::anyhow!("{relative}: {error}"))
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            tracing::warn!("external data file `{relative}` not found; using an empty mapping");
-            Ok(Value::Map(Map::new()))
-        }
-        Err(error) => Err(error).with_context(|| format!("failed to read `{relative}`")),
+    /// Renders each `_external_data` path with `context`, in the undefined
+    /// phase as Copier does. A failure is kept for the first access.
+    fn render_external_paths(&self, context: &Context) -> Vec<(String, Result<String, String>)> {
+        let mut context = context.clone();
+        context.insert("_copier_phase", &Value::from(Phase::Undefined.name()));
+        self.external_data
+            .iter()
+            .map(|(name, source)| {
+                let path = self.renderer.render_str(source, &context).map_err(|error| {
+                    format!("failed to render the `_external_data` path of `{name}`: {error}")
+                });
+                (name.clone(), path)
+            })
+            .collect()
     }
 }
 

@@ -18,6 +18,7 @@ use crate::answers::{self, Answers, AskOptions, ContextSource, Prompter};
 use crate::config::{self, Config};
 use crate::context::{ContextBuilder, Phase, RunFacts};
 use crate::exit::ExitCode;
+use crate::external_data::ExternalCache;
 use crate::jinja::{Context, EnvOptions, Renderer, TemplateLoader};
 use crate::question::Question;
 use crate::source::TemplateTree;
@@ -176,6 +177,8 @@ pub struct Worker {
     pub operation: Operation,
     /// `defaults` of the user settings file, which replace template defaults.
     pub settings_defaults: IndexMap<String, Value>,
+    /// `_external_data` files loaded in the current phase.
+    external_cache: ExternalCache,
 }
 
 impl Worker {
@@ -196,6 +199,7 @@ impl Worker {
             answers,
             operation,
             settings_defaults: IndexMap::new(),
+            external_cache: ExternalCache::default(),
         }
     }
 
@@ -212,6 +216,7 @@ impl Worker {
             facts: &self.facts,
             remembered: &remember,
             external_data: &self.template.config.settings.external_data,
+            external_cache: &self.external_cache,
             renderer: &self.template.renderer,
         };
         action(&builder)
@@ -244,6 +249,7 @@ impl Worker {
     /// Resolves every question: data, recorded answers, defaults, prompts.
     pub fn ask(&mut self, options: &AskOptions, prompter: &mut dyn Prompter) -> Result<()> {
         let mut answers = std::mem::take(&mut self.answers);
+        self.external_cache.reset();
         let result = self.with_builder(|builder| {
             let source = PromptContexts { builder };
             answers::resolve(
@@ -256,6 +262,8 @@ impl Worker {
             )
         });
         self.answers = answers;
+        // Files and tasks read `_external_data` afresh, with the final answers.
+        self.external_cache.reset();
         result
     }
 

@@ -20,6 +20,7 @@ pub mod exclude;
 pub mod exit;
 pub mod extensions;
 pub mod interrupt;
+pub mod external_data;
 pub mod jinja;
 pub mod journal;
 pub mod plan;

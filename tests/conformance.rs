@@ -9,7 +9,9 @@
 //! list, every file's bytes, the symlink targets and the executable bits
 //! with `expected/`. A refusal must exit non-zero (with exactly case.yml's
 //! `exit_code` when it is set) and leave `out` as it was.
-//! `tests/conformance/record-copy-case` records a case with Copier.
+//! `tests/conformance/record-copy-case` records a case with Copier. The
+//! copy cases of `tests/deviations/` run the same way, but their recorded
+//! result is kwz-new's, which differs from Copier's on purpose.
 //! Update cases (`kind: update`) are run by `tests/update_conformance.rs`.
 
 mod common;
@@ -83,11 +85,15 @@ fn check_refusal(case: &Path, output: &Output, out: &Path) -> Vec<String> {
     problems
 }
 
-#[test]
-fn copy_cases_match_copier() {
+/// Runs every copy case in `tests/<folder>/`; returns the number of cases
+/// and a report of each one that differs.
+fn run_all(folder: &str) -> (usize, Vec<String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut names: Vec<_> = std::fs::read_dir(cases_dir())
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.join("case.yml").exists())
@@ -105,6 +111,12 @@ fn copy_cases_match_copier() {
             failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
         }
     }
+    (count, failures)
+}
+
+#[test]
+fn copy_cases_match_copier() {
+    let (count, failures) = run_all("conformance");
     assert!(
         count > 0,
         "no copy cases found in {}",
@@ -113,6 +125,20 @@ fn copy_cases_match_copier() {
     assert!(
         failures.is_empty(),
         "{} of {count} copy cases differ from Copier:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The copy cases of `tests/deviations/`, whose recorded result is
+/// kwz-new's deliberate one.
+#[test]
+fn copy_deviations_hold() {
+    let (count, failures) = run_all("deviations");
+    assert!(count > 0, "no copy cases found in tests/deviations");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} copy deviations changed:\n{}",
         failures.len(),
         failures.join("\n")
     );

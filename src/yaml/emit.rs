@@ -13,7 +13,8 @@
 //! - a key of 128 or more characters, counting its `!!str` tag, is written as
 //!   an explicit `? key` entry;
 //! - flow collections break lines only once past the width, between items;
-//! - a document whose root is a plain scalar ends with `...`.
+//! - a document whose root is a plain scalar ends with `...`, unless
+//!   `explicit_end` already wrote it.
 
 use super::represent::{ordered_entries, represent_scalar};
 use super::scalar::analyze;
@@ -82,8 +83,15 @@ impl<'o> Emitter<'o> {
             root: true,
             ..Context::default()
         };
+        if self.options.explicit_start {
+            self.write_indicator("---", true, false, false);
+        }
         self.emit_node(value, root, 0)?;
         self.write_indent();
+        if self.options.explicit_end {
+            self.write_indicator("...", true, false, false);
+            self.write_indent();
+        }
         if self.open_ended {
             self.write_indicator("...", true, false, false);
             self.write_indent();

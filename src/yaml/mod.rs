@@ -116,6 +116,10 @@ pub struct DumpOptions {
     pub flow_style: FlowStyle,
     pub allow_unicode: bool,
     pub sort_keys: bool,
+    /// `explicit_start`: begin the document with `---`.
+    pub explicit_start: bool,
+    /// `explicit_end`: end the document with `...`.
+    pub explicit_end: bool,
 }
 
 impl DumpOptions {
@@ -127,6 +131,8 @@ impl DumpOptions {
             flow_style: FlowStyle::Auto,
             allow_unicode: true,
             sort_keys: true,
+            explicit_start: false,
+            explicit_end: false,
         }
     }
 
@@ -138,6 +144,8 @@ impl DumpOptions {
             flow_style: FlowStyle::Block,
             allow_unicode: true,
             sort_keys: true,
+            explicit_start: false,
+            explicit_end: false,
         }
     }
 }

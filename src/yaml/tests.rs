@@ -444,3 +444,27 @@ fn flow_style_everywhere() {
         format!("['multi\n\n    line', {}]\n", "k".repeat(130))
     );
 }
+
+/// Expected texts recorded from PyYAML 6 `yaml.dump(value, allow_unicode=True,
+/// explicit_start=..., explicit_end=...)`.
+#[test]
+fn explicit_document_markers() {
+    let options = |start, end| DumpOptions {
+        explicit_start: start,
+        explicit_end: end,
+        flow_style: FlowStyle::Block,
+        ..DumpOptions::to_yaml()
+    };
+    let scalar = Value::from("x");
+    let mapping = map(&[("a", Value::Int(1))]);
+    assert_eq!(dump(&scalar, &options(true, true)).unwrap(), "--- x\n...\n");
+    assert_eq!(dump(&scalar, &options(false, true)).unwrap(), "x\n...\n");
+    assert_eq!(
+        dump(&mapping, &options(true, false)).unwrap(),
+        "---\na: 1\n"
+    );
+    assert_eq!(
+        dump(&mapping, &options(true, true)).unwrap(),
+        "---\na: 1\n...\n"
+    );
+}

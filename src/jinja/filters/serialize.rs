@@ -116,6 +116,12 @@ fn yaml_options(kwargs: &Kwargs, mut options: DumpOptions) -> Result<DumpOptions
     if let Some(allow_unicode) = kwargs.get::<Option<Value>>("allow_unicode")? {
         options.allow_unicode = allow_unicode.is_true();
     }
+    if let Some(explicit_start) = kwargs.get::<Option<Value>>("explicit_start")? {
+        options.explicit_start = explicit_start.is_true();
+    }
+    if let Some(explicit_end) = kwargs.get::<Option<Value>>("explicit_end")? {
+        options.explicit_end = explicit_end.is_true();
+    }
     Ok(options)
 }
 
