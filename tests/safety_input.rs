@@ -380,3 +380,13 @@ fn data_for_unknown_question_warns() {
         outcome.stderr
     );
 }
+
+#[test]
+fn tag_before_comma_is_an_error() {
+    for config in ["q: [!t,]\n", "q: {!t ,}\n", "q: [!!str,]\n"] {
+        let scratch = setup(config);
+        assert_copy_fails(&scratch, &[], &["invalid config file `copier.yml`"]);
+    }
+    let scratch = setup("q: [!t,]\n");
+    assert_copy_fails(&scratch, &[], &["while scanning a tag"]);
+}

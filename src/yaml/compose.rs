@@ -65,6 +65,8 @@ pub(super) struct Composer<'a> {
     bom_length: usize,
     tabs: TabGuard,
     peeked: Option<Event>,
+    /// Where the last event ended, to place an error that has no mark.
+    last_mark: Mark,
     nodes: Vec<Node>,
     anchors: HashMap<String, NodeId>,
 }
@@ -81,6 +83,7 @@ impl<'a> Composer<'a> {
             bom_length: if text.starts_with('\u{feff}') { 3 } else { 0 },
             tabs: TabGuard::default(),
             peeked: None,
+            last_mark: Mark { line: 1, column: 1 },
             nodes: Vec::new(),
             anchors: HashMap::new(),
         };
@@ -128,9 +131,18 @@ impl<'a> Composer<'a> {
     }
 
     fn next_event(&mut self) -> Result<Event, YamlError> {
-        match self.peeked.take() {
-            Some(event) => Ok(event),
-            None => self.parser.parse().map_err(|error| parse_error(&error)),
+        if let Some(event) = self.peeked.take() {
+            return Ok(event);
+        }
+        match parse_event(&mut self.parser) {
+            Ok(event) => {
+                self.last_mark = convert_mark(event.end_mark);
+                Ok(event)
+            }
+            Err(mut error) => {
+                error.mark.get_or_insert(self.last_mark);
+                Err(error)
+            }
         }
     }
 
@@ -287,6 +299,67 @@ fn unexpected_event(event: &Event) -> YamlError {
 
 /// Turns a scanner or parser error into ours, with the position of the
 /// problem and the context libyaml gives.
+/// Runs one step of the event parser, turning a panic inside it into an
+/// error. libyaml-safer 0.3.0 panics ("TODO: What is expected here?") when
+/// a tag is followed by `,` in a flow collection, as in `[!t,]`. PyYAML
+/// 6.0.4 rejects the same inputs with other messages, because it reads the
+/// comma as part of the tag. Any other panic of the parser is reported the
+/// same way, and the panic message is kept off stderr.
+fn parse_event(parser: &mut Parser<&[u8]>) -> Result<Event, YamlError> {
+    let _quiet = QuietPanics::enter();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse())) {
+        Ok(result) => result.map_err(|error| parse_error(&error)),
+        Err(payload) => {
+            let tag_then_comma = payload
+                .downcast_ref::<&str>()
+                .is_some_and(|text| text.starts_with("TODO: What is expected here?"));
+            let message = if tag_then_comma {
+                "while scanning a tag: expected ' ', but found ','"
+            } else {
+                "the YAML parser failed on this input"
+            };
+            Err(YamlError {
+                message: message.to_string(),
+                mark: None,
+            })
+        }
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs the event parser, whose panics are
+    /// caught and reported as errors.
+    static PARSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Silences the panic hook on this thread until dropped.
+struct QuietPanics {
+    was_quiet: bool,
+}
+
+impl QuietPanics {
+    fn enter() -> QuietPanics {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !PARSING.with(std::cell::Cell::get) {
+                    previous(info);
+                }
+            }));
+        });
+        QuietPanics {
+            was_quiet: PARSING.with(|parsing| parsing.replace(true)),
+        }
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        PARSING.with(|parsing| parsing.set(self.was_quiet));
+    }
+}
+
 fn parse_error(error: &libyaml_safer::Error) -> YamlError {
     let mut message = error.problem().to_string();
     if let (Some(context), Some(mark)) = (error.context(), error.context_mark()) {
