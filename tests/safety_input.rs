@@ -390,3 +390,15 @@ fn tag_before_comma_is_an_error() {
     let scratch = setup("q: [!t,]\n");
     assert_copy_fails(&scratch, &[], &["while scanning a tag"]);
 }
+
+#[test]
+fn folder_rendering_to_dot_is_the_root() {
+    let scratch = setup("name: x\n");
+    scratch.write("template/{{ name }}/inner.txt", "inner\n");
+    let outcome = copy(&scratch, &["--data", "name=."]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(
+        std::fs::read_to_string(scratch.path("work/project/inner.txt")).unwrap(),
+        "inner\n"
+    );
+}
