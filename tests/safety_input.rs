@@ -402,3 +402,12 @@ fn folder_rendering_to_dot_is_the_root() {
         "inner\n"
     );
 }
+
+#[test]
+fn config_may_start_with_any_character() {
+    for first in ["\u{fd92}", "\u{ff1a}", "\u{f000}"] {
+        let scratch = setup(&format!("{first}: 1\nq: {{default: 2}}\n"));
+        let outcome = copy(&scratch, &[]);
+        assert_eq!(outcome.code, 0, "{first:?}: {}", outcome.stderr);
+    }
+}

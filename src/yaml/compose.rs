@@ -77,6 +77,13 @@ impl<'a> Composer<'a> {
         check_printable(text)?;
         let mut parser = Parser::new();
         parser.set_input(text.as_bytes());
+        if !text.starts_with('\u{feff}') {
+            // libyaml-safer 0.3.0 takes any first byte 0xEF for the start
+            // of a byte order mark, so a text that starts with a character
+            // from U+F000 to U+FFFF failed as an "invalid byte order
+            // marker". The text is UTF-8 already; skip the detection.
+            parser.set_encoding(libyaml_safer::Encoding::Utf8);
+        }
         let mut composer = Composer {
             parser,
             text,
