@@ -19,7 +19,8 @@ use pep440_rs::Version;
 
 use crate::apply::{Journal, check_inside, check_writable};
 use crate::commands::copy::{
-    self, CopyOptions, absolute, build_plan_excluding, print_message, skip_matcher,
+    self, CopyOptions, absolute, build_plan_excluding, print_message, render_message, show_message,
+    skip_matcher,
 };
 use crate::context::Phase;
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
@@ -148,13 +149,21 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
         &before,
         &after,
         options,
-    );
-    if let Err(error) = result {
-        restore.restore(&project);
-        return Err(error);
+    )
+    .and_then(|()| {
+        // Rendered before the update is kept: a message that fails to
+        // render puts the project back like any other failure.
+        let message = &worker.template.config.settings.message_after_update;
+        render_message(&worker, message, options.copy.quiet)
+    });
+    match result {
+        Ok(Some(rendered)) => show_message(&rendered),
+        Ok(None) => Ok(()),
+        Err(error) => {
+            restore.restore(&project);
+            Err(error)
+        }
     }
-    let message = worker.template.config.settings.message_after_update.clone();
-    print_message(&worker, &message, options.copy.quiet)
 }
 
 /// The steps that change the project; on error the caller restores it.
