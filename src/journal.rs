@@ -1,5 +1,5 @@
 //! `Journal`: the changes one run makes below a root folder, made so that
-//! no path ever holds half a file and so that a failure can undo them.
+//! no path ever contains half a file and so that a failure can undo them.
 //!
 //! Every new file or link is first written in full into a work folder,
 //! then renamed onto its path. A file it replaces is first hard-linked into
@@ -26,7 +26,8 @@ use anyhow::{Context as _, Result, bail};
 use crate::context::resolve_existing;
 use crate::update::reconcile::Node;
 
-/// What this run changed on disk, so that a failure can undo it.
+/// A record of the changes this run made on disk, so that a failure can
+/// undo them.
 #[derive(Debug, Default)]
 pub struct Journal {
     created_dirs: Vec<PathBuf>,
@@ -150,7 +151,7 @@ impl Journal {
                     original.display(),
                     backup.display()
                 );
-                // Keep the work folder, which holds the only copy.
+                // Keep the work folder, which has the only copy.
                 if let Some(work) = self.work.take() {
                     let _ = work.keep();
                 }
@@ -167,8 +168,8 @@ impl Journal {
     /// Keeps every change: removes the backups.
     pub fn commit(self) {}
 
-    /// A fresh name in the work folder, which is created beside `root` on
-    /// first use.
+    /// Returns a fresh name in the work folder, creating the folder beside
+    /// `root` on first use.
     fn work_path(&mut self, root: &Path, kind: char) -> Result<PathBuf> {
         if self.work.is_none() {
             let mut builder = tempfile::Builder::new();

@@ -212,17 +212,9 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
     let destination = worker.destination().clone();
     let existed = destination.exists();
     if !options.quiet {
-        let version = worker
-            .template
-            .tree
-            .revision
-            .as_ref()
-            .and_then(|revision| revision.version.clone());
-        eprintln!(
-            "\nCopying from template version {}",
-            version.as_deref().unwrap_or("None")
-        );
+        report_version(worker);
     }
+
     // From here on, Ctrl-C and friends undo the run instead of ending it
     // half-way.
     let _guard = interrupt::Guard::install();
@@ -231,6 +223,7 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
     if !options.quiet {
         println!();
     }
+
     // The closing message is rendered before the changes are kept, so that
     // a message that fails to render undoes the run like a failing task.
     let after = run_tasks(worker, &destination, options).and_then(|()| {
@@ -245,6 +238,7 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
         }
     };
     journal.commit();
+
     if let Some(rendered) = after {
         show_message(&rendered)?;
     }
@@ -252,6 +246,20 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
         println!();
     }
     Ok(())
+}
+
+/// Prints the template version being copied, as Copier does.
+fn report_version(worker: &Worker) {
+    let version = worker
+        .template
+        .tree
+        .revision
+        .as_ref()
+        .and_then(|revision| revision.version.clone());
+    eprintln!(
+        "\nCopying from template version {}",
+        version.as_deref().unwrap_or("None")
+    );
 }
 
 /// Runs `_tasks` in the destination, unless `--skip-tasks`.
@@ -331,9 +339,9 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
     Ok(plan)
 }
 
-/// The folder that `_subdirectory` names, relative to the template root
-/// with symlinks in the template followed, as Copier resolves it. Empty for
-/// the template root.
+/// Resolves `_subdirectory` to a folder of the template, relative to the
+/// template root, following symlinks inside the template as Copier does.
+/// Returns an empty path for the template root.
 fn copy_root(tree: &TemplateTree, subdirectory: &str) -> Result<String> {
     let outside = || {
         format!(

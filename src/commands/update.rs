@@ -459,7 +459,8 @@ fn read_node(path: &Path) -> Option<Node> {
     })
 }
 
-/// The template path each destination path of a plan was rendered from.
+/// Maps each destination path of a plan to the template path it was
+/// rendered from.
 fn template_paths(plan: &Plan) -> BTreeMap<String, String> {
     plan.entries
         .iter()
@@ -467,7 +468,8 @@ fn template_paths(plan: &Plan) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A file the update writes: a new or merged file, or a `.rej` file.
+/// Returns the path and contents that a change writes (a new or merged
+/// file, or a `.rej` file), or `None` for a change that writes nothing.
 fn written_node(change: &Change) -> Option<(String, Node)> {
     match change {
         Change::Write { path, node } => Some((path.clone(), node.clone())),
@@ -531,8 +533,9 @@ fn check_changes(
     Ok(())
 }
 
-/// The template path that `path` (or the file a `.rej` belongs to) was
-/// rendered from; the path itself when the new version has no such file.
+/// Looks up the template path that `path`, or the file a `.rej` belongs
+/// to, was rendered from. Returns `path` itself when the new version has
+/// no such file.
 fn template_path<'a>(sources: &'a BTreeMap<String, String>, path: &'a str) -> &'a str {
     let rendered = path.strip_suffix(".rej").unwrap_or(path);
     sources
@@ -627,8 +630,8 @@ impl Restore {
             }
         };
         // The checkout needs the old index to tell tracked files from the
-        // update's, and it refreshes the index's file times; writing the
-        // saved bytes again afterwards leaves the index as it was.
+        // update's. It also refreshes the file times cached in the index, so
+        // the saved bytes are written again afterwards.
         write_index();
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force().remove_untracked(true);
