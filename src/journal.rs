@@ -216,12 +216,19 @@ fn restore(original: &Path, backup: &Path) -> std::io::Result<()> {
     move_entry(backup, original)
 }
 
-/// Renames `from` to `to`, or copies and removes it when they are on
-/// different file systems.
+/// Renames `from` to `to`. When they are on different file systems, copies
+/// `from` into a temporary folder beside `to` and renames the copy onto
+/// `to`, so that `to` never holds a partial copy, then removes `from`.
 fn move_entry(from: &Path, to: &Path) -> std::io::Result<()> {
     match fs::rename(from, to) {
         Err(error) if error.raw_os_error() == Some(libc::EXDEV) => {
-            copy_entry(from, to)?;
+            let parent = to.parent().unwrap_or(Path::new("."));
+            let temporary = tempfile::Builder::new()
+                .prefix(".kwz-new-")
+                .tempdir_in(parent)?;
+            let copy = temporary.path().join("entry");
+            copy_entry(from, &copy)?;
+            fs::rename(&copy, to)?;
             remove_entry(from)
         }
         other => other,
@@ -350,5 +357,26 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains("outside the destination"));
         assert!(!scratch.path().join("evil.txt").exists());
+    }
+
+    #[test]
+    fn move_across_file_systems_replaces_whole_file() {
+        use std::os::unix::fs::MetadataExt as _;
+        let Ok(shm) = tempfile::tempdir_in("/dev/shm") else {
+            return;
+        };
+        let disk = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let shm_device = fs::metadata(shm.path()).unwrap().dev();
+        if shm_device == fs::metadata(disk.path()).unwrap().dev() {
+            return;
+        }
+        let from = shm.path().join("new");
+        let to = disk.path().join("a.txt");
+        fs::write(&from, "new").unwrap();
+        fs::write(&to, "old").unwrap();
+        move_entry(&from, &to).unwrap();
+        assert_eq!(fs::read_to_string(&to).unwrap(), "new");
+        assert!(!from.exists());
+        assert_eq!(names(disk.path()), ["a.txt"], "no temporary folder is left");
     }
 }
