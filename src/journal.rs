@@ -46,8 +46,8 @@ pub struct Staged {
 }
 
 impl Journal {
-    /// Writes `bytes` with permission bits `mode` into the work folder
-    /// inside `root`.
+    /// Writes `bytes` with permission bits `mode` into the work folder of
+    /// `root`.
     pub fn stage_file(&mut self, root: &Path, bytes: &[u8], mode: u32) -> Result<Staged> {
         let path = self.work_path(root, 's')?;
         let mut file = fs::OpenOptions::new()
@@ -59,7 +59,7 @@ impl Journal {
         Ok(Staged { path })
     }
 
-    /// Creates a symlink to `target` in the work folder inside `root`.
+    /// Creates a symlink to `target` in the work folder of `root`.
     pub fn stage_link(&mut self, root: &Path, target: &str) -> Result<Staged> {
         let path = self.work_path(root, 's')?;
         std::os::unix::fs::symlink(target, &path)?;
