@@ -1,5 +1,5 @@
 //! `Journal`: the changes one run makes below a root folder, made so that
-//! no path ever holds half a file and so that a failure can undo them.
+//! no path ever contains half a file and so that a failure can undo them.
 //!
 //! Every new file or link is first written in full into a work folder,
 //! then renamed onto its path. A file it replaces is first hard-linked into
@@ -26,7 +26,8 @@ use anyhow::{Context as _, Result, bail};
 use crate::context::resolve_existing;
 use crate::update::reconcile::Node;
 
-/// What this run changed on disk, so that a failure can undo it.
+/// A record of the changes this run made on disk, so that a failure can
+/// undo them.
 #[derive(Debug, Default)]
 pub struct Journal {
     created_dirs: Vec<PathBuf>,
@@ -45,8 +46,8 @@ pub struct Staged {
 }
 
 impl Journal {
-    /// Writes `bytes` with permission bits `mode` into the work folder
-    /// inside `root`.
+    /// Writes `bytes` with permission bits `mode` into the work folder of
+    /// `root`.
     pub fn stage_file(&mut self, root: &Path, bytes: &[u8], mode: u32) -> Result<Staged> {
         let path = self.work_path(root, 's')?;
         let mut file = fs::OpenOptions::new()
@@ -58,7 +59,7 @@ impl Journal {
         Ok(Staged { path })
     }
 
-    /// Creates a symlink to `target` in the work folder inside `root`.
+    /// Creates a symlink to `target` in the work folder of `root`.
     pub fn stage_link(&mut self, root: &Path, target: &str) -> Result<Staged> {
         let path = self.work_path(root, 's')?;
         std::os::unix::fs::symlink(target, &path)?;
@@ -150,7 +151,7 @@ impl Journal {
                     original.display(),
                     backup.display()
                 );
-                // Keep the work folder, which holds the only copy.
+                // Keep the work folder, which has the only copy.
                 if let Some(work) = self.work.take() {
                     let _ = work.keep();
                 }
@@ -167,8 +168,8 @@ impl Journal {
     /// Keeps every change: removes the backups.
     pub fn commit(self) {}
 
-    /// A fresh name in the work folder, which is created beside `root` on
-    /// first use.
+    /// Returns a fresh name in the work folder, creating the folder beside
+    /// `root` on first use.
     fn work_path(&mut self, root: &Path, kind: char) -> Result<PathBuf> {
         if self.work.is_none() {
             let mut builder = tempfile::Builder::new();
@@ -215,12 +216,19 @@ fn restore(original: &Path, backup: &Path) -> std::io::Result<()> {
     move_entry(backup, original)
 }
 
-/// Renames `from` to `to`, or copies and removes it when they are on
-/// different file systems.
+/// Renames `from` to `to`. When they are on different file systems, copies
+/// `from` into a temporary folder beside `to` and renames the copy onto
+/// `to`, so that `to` never holds a partial copy, then removes `from`.
 fn move_entry(from: &Path, to: &Path) -> std::io::Result<()> {
     match fs::rename(from, to) {
         Err(error) if error.raw_os_error() == Some(libc::EXDEV) => {
-            copy_entry(from, to)?;
+            let parent = to.parent().unwrap_or(Path::new("."));
+            let temporary = tempfile::Builder::new()
+                .prefix(".kwz-new-")
+                .tempdir_in(parent)?;
+            let copy = temporary.path().join("entry");
+            copy_entry(from, &copy)?;
+            fs::rename(&copy, to)?;
             remove_entry(from)
         }
         other => other,
@@ -349,5 +357,26 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains("outside the destination"));
         assert!(!scratch.path().join("evil.txt").exists());
+    }
+
+    #[test]
+    fn move_across_file_systems_replaces_whole_file() {
+        use std::os::unix::fs::MetadataExt as _;
+        let Ok(shm) = tempfile::tempdir_in("/dev/shm") else {
+            return;
+        };
+        let disk = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let shm_device = fs::metadata(shm.path()).unwrap().dev();
+        if shm_device == fs::metadata(disk.path()).unwrap().dev() {
+            return;
+        }
+        let from = shm.path().join("new");
+        let to = disk.path().join("a.txt");
+        fs::write(&from, "new").unwrap();
+        fs::write(&to, "old").unwrap();
+        move_entry(&from, &to).unwrap();
+        assert_eq!(fs::read_to_string(&to).unwrap(), "new");
+        assert!(!from.exists());
+        assert_eq!(names(disk.path()), ["a.txt"], "no temporary folder is left");
     }
 }

@@ -370,7 +370,11 @@ fn render_parts(
                     escape_control(&path)
                 )
             })?;
-            results.push((destination, extra.clone()));
+            // A folder that renders to `.` is the destination itself, which
+            // exists already, as in Copier.
+            if !destination.is_empty() {
+                results.push((destination, extra.clone()));
+            }
         }
         return Ok(());
     };

@@ -117,7 +117,7 @@ pub fn is_trusted(trust: &[String], repository: &str) -> bool {
     })
 }
 
-/// Whether the resolved local template path lies under (for a prefix
+/// Checks that the resolved local template path lies under (for a prefix
 /// entry) or at the resolved `entry`. Remote templates have nothing on
 /// disk to resolve and always pass.
 fn matches_on_disk(entry: &str, resolved: Option<&Path>) -> bool {
@@ -135,8 +135,9 @@ fn matches_on_disk(entry: &str, resolved: Option<&Path>) -> bool {
     }
 }
 
-/// The folder a local template argument names: a plain path (with `~`
-/// expanded) or the path of a `file://` URL. `None` for remote sources.
+/// Returns the folder that a local template argument names: a plain path
+/// (with `~` expanded) or the path of a `file://` URL. `None` for remote
+/// sources.
 fn local_path(source: &str) -> Option<PathBuf> {
     if let Some(rest) = source.strip_prefix("file://") {
         return file_url_path(rest);
@@ -217,9 +218,9 @@ fn normalize(url: &str) -> String {
     normalize_path(&crate::source::expand_home(url))
 }
 
-/// The path of a `file://` URL (given without the scheme), percent-decoded
-/// but with `..` kept: git hands it to the file system as written, so the
-/// kernel, not URL rules, decides where `..` leads.
+/// Decodes the path of a `file://` URL (given without the scheme) and keeps
+/// its `..` components. git hands the path to the file system as written,
+/// so the kernel, not URL rules, decides where `..` leads.
 fn file_url_path(rest: &str) -> Option<PathBuf> {
     let path = rest.strip_prefix("localhost").unwrap_or(rest);
     if !path.starts_with('/') {

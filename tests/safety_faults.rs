@@ -534,3 +534,48 @@ fn interrupt_during_task_restores() {
     }
     eprintln!("fault summary: interrupts: SIGINT and SIGTERM each undid the run");
 }
+
+#[test]
+fn failing_closing_message_restores_destination() {
+    let (scratch, before) = small_setup();
+    scratch.write(
+        "template/copier.yml",
+        "name:\n  default: first\n_message_after_copy: \"{{ 1 / 0 }}\"\n",
+    );
+    let (code, stderr) = stderr_of(&mut copy_command(&scratch, "second", &[]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("failed to render a template message"),
+        "{stderr}"
+    );
+    assert_eq!(fingerprint(&scratch.path("work/project")), before);
+}
+
+#[test]
+fn failing_recopy_restores_project() {
+    let (scratch, before) = small_setup();
+    failing_task_template(&scratch, "touch from-task && exit 4");
+    let mut command = common::kwz_new();
+    command
+        .args([
+            "recopy",
+            "--defaults",
+            "--overwrite",
+            "--trust",
+            "--data",
+            "name=second",
+        ])
+        .arg("project")
+        .current_dir(scratch.path("work"))
+        .stdin(Stdio::null());
+    let (code, stderr) = stderr_of(&mut command);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("task 1 returned non-zero exit status 4"),
+        "{stderr}"
+    );
+    // The task's own file stays: copy and recopy undo only what they wrote.
+    let mut after = fingerprint(&scratch.path("work/project"));
+    assert!(after.remove(Path::new("from-task")).is_some());
+    assert_eq!(after, before);
+}

@@ -380,3 +380,34 @@ fn data_for_unknown_question_warns() {
         outcome.stderr
     );
 }
+
+#[test]
+fn tag_before_comma_is_an_error() {
+    for config in ["q: [!t,]\n", "q: {!t ,}\n", "q: [!!str,]\n"] {
+        let scratch = setup(config);
+        assert_copy_fails(&scratch, &[], &["invalid config file `copier.yml`"]);
+    }
+    let scratch = setup("q: [!t,]\n");
+    assert_copy_fails(&scratch, &[], &["while scanning a tag"]);
+}
+
+#[test]
+fn folder_rendering_to_dot_is_the_root() {
+    let scratch = setup("name: x\n");
+    scratch.write("template/{{ name }}/inner.txt", "inner\n");
+    let outcome = copy(&scratch, &["--data", "name=."]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(
+        std::fs::read_to_string(scratch.path("work/project/inner.txt")).unwrap(),
+        "inner\n"
+    );
+}
+
+#[test]
+fn config_may_start_with_any_character() {
+    for first in ["\u{fd92}", "\u{ff1a}", "\u{f000}"] {
+        let scratch = setup(&format!("{first}: 1\nq: {{default: 2}}\n"));
+        let outcome = copy(&scratch, &[]);
+        assert_eq!(outcome.code, 0, "{first:?}: {}", outcome.stderr);
+    }
+}

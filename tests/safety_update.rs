@@ -281,3 +281,20 @@ fn successful_update_writes_answers() {
         "new\n"
     );
 }
+
+#[test]
+fn failing_message_leaves_project_unchanged() {
+    let scratch = Scratch::new();
+    failing_v2(&scratch, "_message_after_update: \"{{ 1 / 0 }}\"\n");
+    project_at_v1(&scratch);
+    let project = scratch.path("work/project");
+    let before = fingerprint(&project);
+    let outcome = outcome_of(
+        common::kwz_new()
+            .args(["update", "--defaults", "project"])
+            .current_dir(scratch.path("work")),
+    );
+    assert_error(&outcome, 1, &["failed to render a template message"]);
+    assert!(differences(&before, &fingerprint(&project)).is_empty());
+    assert!(is_clean(&project));
+}

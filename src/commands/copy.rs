@@ -238,17 +238,9 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
     let destination = worker.destination().clone();
     let existed = destination.exists();
     if !options.quiet {
-        let version = worker
-            .template
-            .tree
-            .revision
-            .as_ref()
-            .and_then(|revision| revision.version.clone());
-        eprintln!(
-            "\nCopying from template version {}",
-            version.as_deref().unwrap_or("None")
-        );
+        report_version(worker);
     }
+
     // From here on, Ctrl-C and friends undo the run instead of ending it
     // half-way.
     let _guard = interrupt::Guard::install();
@@ -257,34 +249,66 @@ pub fn render_and_write(worker: &Worker, options: &CopyOptions) -> Result<()> {
     if !options.quiet {
         println!();
     }
-    if !options.skip_tasks {
-        let extra = [
-            ("_stage", Value::from("task")),
-            ("_copier_operation", Value::from(worker.operation.name())),
-        ];
-        let task_options = TaskOptions {
-            quiet: options.quiet,
-            pretend: options.pretend,
-        };
-        if let Err(error) = tasks::run(
-            worker,
-            &worker.template.config.settings.tasks,
-            &extra,
-            Phase::Tasks,
-            &destination,
-            &task_options,
-        ) {
+
+    // The closing message is rendered before the changes are kept, so that
+    // a message that fails to render undoes the run like a failing task.
+    let after = run_tasks(worker, &destination, options).and_then(|()| {
+        let message = &worker.template.config.settings.message_after_copy;
+        render_message(worker, message, options.quiet)
+    });
+    let after = match after {
+        Ok(after) => after,
+        Err(error) => {
             undo(&destination, existed, options, journal);
             return Err(error);
         }
+    };
+    journal.commit();
+
+    if let Some(rendered) = after {
+        show_message(&rendered)?;
     }
-    drop(journal);
-    let after = worker.template.config.settings.message_after_copy.clone();
-    print_message(worker, &after, options.quiet)?;
     if !options.quiet {
         println!();
     }
     Ok(())
+}
+
+/// Prints the template version being copied, as Copier does.
+fn report_version(worker: &Worker) {
+    let version = worker
+        .template
+        .tree
+        .revision
+        .as_ref()
+        .and_then(|revision| revision.version.clone());
+    eprintln!(
+        "\nCopying from template version {}",
+        version.as_deref().unwrap_or("None")
+    );
+}
+
+/// Runs `_tasks` in the destination, unless `--skip-tasks`.
+fn run_tasks(worker: &Worker, destination: &Path, options: &CopyOptions) -> Result<()> {
+    if options.skip_tasks {
+        return Ok(());
+    }
+    let extra = [
+        ("_stage", Value::from("task")),
+        ("_copier_operation", Value::from(worker.operation.name())),
+    ];
+    let task_options = TaskOptions {
+        quiet: options.quiet,
+        pretend: options.pretend,
+    };
+    tasks::run(
+        worker,
+        &worker.template.config.settings.tasks,
+        &extra,
+        Phase::Tasks,
+        destination,
+        &task_options,
+    )
 }
 
 /// Puts the destination back after a failure: removes it when this run
@@ -341,9 +365,9 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
     Ok(plan)
 }
 
-/// The folder that `_subdirectory` names, relative to the template root
-/// with symlinks in the template followed, as Copier resolves it. Empty for
-/// the template root.
+/// Resolves `_subdirectory` to a folder of the template, relative to the
+/// template root, following symlinks inside the template as Copier does.
+/// Returns an empty path for the template root.
 fn copy_root(tree: &TemplateTree, subdirectory: &str) -> Result<String> {
     let outside = || {
         format!(
@@ -560,12 +584,25 @@ pub fn parse_data(items: &[String], data_file: Option<&Path>) -> Result<IndexMap
 /// Prints a template message (rendered) on stderr, as Copier does when the
 /// raw setting is non-empty.
 pub fn print_message(worker: &Worker, message: &str, quiet: bool) -> Result<()> {
+    match render_message(worker, message, quiet)? {
+        Some(rendered) => show_message(&rendered),
+        None => Ok(()),
+    }
+}
+
+/// Renders a template message; `None` when it is empty or `quiet` is set.
+pub fn render_message(worker: &Worker, message: &str, quiet: bool) -> Result<Option<String>> {
     if message.is_empty() || quiet {
-        return Ok(());
+        return Ok(None);
     }
     let rendered = worker
         .render_string(message, Phase::Undefined, &[])
         .context("failed to render a template message")?;
+    Ok(Some(rendered))
+}
+
+/// Prints a rendered template message on stderr.
+pub fn show_message(rendered: &str) -> Result<()> {
     let mut stderr = std::io::stderr().lock();
     writeln!(stderr, "{rendered}")?;
     Ok(())

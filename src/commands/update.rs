@@ -19,7 +19,8 @@ use pep440_rs::Version;
 
 use crate::apply::{Journal, check_inside, check_writable};
 use crate::commands::copy::{
-    self, CopyOptions, absolute, build_plan_excluding, print_message, skip_matcher,
+    self, CopyOptions, absolute, build_plan_excluding, print_message, render_message, show_message,
+    skip_matcher,
 };
 use crate::context::Phase;
 use crate::engine::{Operation, Template, Worker, read_last_answers, reject_unsafe};
@@ -153,13 +154,21 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
         &before,
         &after,
         options,
-    );
-    if let Err(error) = result {
-        restore.restore(&project);
-        return Err(error);
+    )
+    .and_then(|()| {
+        // Rendered before the update is kept: a message that fails to
+        // render puts the project back like any other failure.
+        let message = &worker.template.config.settings.message_after_update;
+        render_message(&worker, message, options.copy.quiet)
+    });
+    match result {
+        Ok(Some(rendered)) => show_message(&rendered),
+        Ok(None) => Ok(()),
+        Err(error) => {
+            restore.restore(&project);
+            Err(error)
+        }
     }
-    let message = worker.template.config.settings.message_after_update.clone();
-    print_message(&worker, &message, options.copy.quiet)
 }
 
 /// The steps that change the project; on error the caller restores it.
@@ -511,7 +520,8 @@ fn read_node(path: &Path) -> Option<Node> {
     })
 }
 
-/// The template path each destination path of a plan was rendered from.
+/// Maps each destination path of a plan to the template path it was
+/// rendered from.
 fn template_paths(plan: &Plan) -> BTreeMap<String, String> {
     plan.entries
         .iter()
@@ -519,7 +529,8 @@ fn template_paths(plan: &Plan) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A file the update writes: a new or merged file, or a `.rej` file.
+/// Returns the path and contents that a change writes (a new or merged
+/// file, or a `.rej` file), or `None` for a change that writes nothing.
 fn written_node(change: &Change) -> Option<(String, Node)> {
     match change {
         Change::Write { path, node } => Some((path.clone(), node.clone())),
@@ -583,8 +594,9 @@ fn check_changes(
     Ok(())
 }
 
-/// The template path that `path` (or the file a `.rej` belongs to) was
-/// rendered from; the path itself when the new version has no such file.
+/// Looks up the template path that `path`, or the file a `.rej` belongs
+/// to, was rendered from. Returns `path` itself when the new version has
+/// no such file.
 fn template_path<'a>(sources: &'a BTreeMap<String, String>, path: &'a str) -> &'a str {
     let rendered = path.strip_suffix(".rej").unwrap_or(path);
     sources
@@ -679,8 +691,8 @@ impl Restore {
             }
         };
         // The checkout needs the old index to tell tracked files from the
-        // update's, and it refreshes the index's file times; writing the
-        // saved bytes again afterwards leaves the index as it was.
+        // update's. It also refreshes the file times cached in the index, so
+        // the saved bytes are written again afterwards.
         write_index();
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force().remove_untracked(true);
