@@ -79,14 +79,15 @@ pub struct Settings {
     pub envops: Value,
     /// `None` when the template does not set `_exclude`.
     pub exclude: Option<Vec<String>>,
-    pub external_data: IndexMap<String, String>,
+    pub external_data: IndexMap<String, Value>,
     pub jinja_extensions: Vec<String>,
     pub message_after_copy: String,
     pub message_after_update: String,
     pub message_before_copy: String,
     pub message_before_update: String,
-    /// `_migrations`, kept raw: their form is interpreted by `update`.
-    pub migrations: Vec<Value>,
+    /// `_migrations`, kept raw: only `update` reads them, so a copy
+    /// accepts any value here, as Copier does.
+    pub migrations: Value,
     pub min_copier_version: Option<String>,
     pub preserve_symlinks: bool,
     pub secret_questions: Vec<String>,
@@ -109,7 +110,7 @@ impl Default for Settings {
             message_after_update: String::new(),
             message_before_copy: String::new(),
             message_before_update: String::new(),
-            migrations: Vec::new(),
+            migrations: Value::Null,
             min_copier_version: None,
             preserve_symlinks: false,
             secret_questions: Vec::new(),
@@ -122,6 +123,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Returns the `_migrations` entries, or an error naming the setting
+    /// when it is not a list.
+    pub fn migrations(&self) -> Result<Vec<Value>> {
+        list(self.migrations.clone()).context("invalid setting `_migrations`")
+    }
+
     /// The exclusion patterns before `-x`: the template's list, or the
     /// default list when there is no `_subdirectory`.
     pub fn base_exclude(&self) -> Vec<String> {
@@ -430,13 +437,13 @@ fn apply_setting(settings: &mut Settings, name: &str, value: Value) -> Result<()
         "answers_file" => settings.answers_file = Some(strict_string(value)?),
         "envops" => settings.envops = strict_map(value)?,
         "exclude" => settings.exclude = Some(exclude_patterns(value)?),
-        "external_data" => settings.external_data = string_map(strict_map(value)?)?,
+        "external_data" => settings.external_data = external_data(strict_map(value)?)?,
         "jinja_extensions" => settings.jinja_extensions = string_list(value)?,
         "message_after_copy" => settings.message_after_copy = message(value)?,
         "message_after_update" => settings.message_after_update = message(value)?,
         "message_before_copy" => settings.message_before_copy = message(value)?,
         "message_before_update" => settings.message_before_update = message(value)?,
-        "migrations" => settings.migrations = list(value)?,
+        "migrations" => settings.migrations = value,
         "min_copier_version" => settings.min_copier_version = Some(version_string(value)?),
         "preserve_symlinks" => settings.preserve_symlinks = value.is_truthy(),
         "secret_questions" => settings.secret_questions = string_list(value)?,
@@ -471,7 +478,7 @@ fn strict_string(value: Value) -> Result<String> {
 fn strict_map(value: Value) -> Result<Value> {
     match value {
         Value::Map(_) => Ok(value),
-        other => bail!("expected a mapping, found a {}", other.type_name()),
+        other => bail!("expected a mapping, found a value of type `{}`", other.type_name()),
     }
 }
 
@@ -499,19 +506,22 @@ fn version_string(value: Value) -> Result<String> {
 
 /// Messages are Jinja templates; a non-string value is printed as Python
 /// would print it.
+/// Reads a `_message_*` setting. Copier skips a false value and fails to
+/// render any other value that is not a string, after the files are
+/// written; kwz-new refuses it before.
 fn message(value: Value) -> Result<String> {
-    Ok(match value {
-        Value::Null => String::new(),
-        Value::Str(text) => text,
-        other => crate::jinja::python_str(&other),
-    })
+    match value {
+        Value::Str(text) => Ok(text),
+        other if !other.is_truthy() => Ok(String::new()),
+        other => bail!("expected a string, found a value of type `{}`", other.type_name()),
+    }
 }
 
 fn expect_map(value: Value) -> Result<Value> {
     match value {
         Value::Map(_) => Ok(value),
         Value::Null => Ok(Value::Map(Map::new())),
-        other => bail!("expected a mapping, found a {}", other.type_name()),
+        other => bail!("expected a mapping, found a value of type `{}`", other.type_name()),
     }
 }
 
@@ -519,7 +529,7 @@ fn list(value: Value) -> Result<Vec<Value>> {
     match value {
         Value::List(items) => Ok(items),
         Value::Null => Ok(Vec::new()),
-        other => bail!("expected a list, found a {}", other.type_name()),
+        other => bail!("expected a list, found a value of type `{}`", other.type_name()),
     }
 }
 
@@ -530,30 +540,25 @@ fn string_list(value: Value) -> Result<Vec<String>> {
             Value::Str(text) => Ok(text),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(crate::jinja::python_str(&item)),
             other => bail!(
-                "expected a list of strings, found a {} item",
+                "expected a list of strings, found an item of type `{}`",
                 other.type_name()
             ),
         })
         .collect()
 }
 
-fn string_map(value: Value) -> Result<IndexMap<String, String>> {
+fn external_data(value: Value) -> Result<IndexMap<String, Value>> {
     let Value::Map(map) = expect_map(value)? else {
         unreachable!("expect_map returns a mapping")
     };
-    map.into_iter()
-        .map(|(key, value)| match (key, value) {
-            (Value::Str(key), Value::Str(value)) => Ok((key, value)),
-            (key, _) => bail!(
-                "entry `{}` must map a name to a path string",
-                crate::jinja::python_str(&key)
-            ),
-        })
-        .collect()
+    // The paths are checked when a template reads them, as Copier reads
+    // them only then: an unused entry with a wrong type is no error.
+    Ok(map
+        .into_iter()
+        .map(|(key, value)| (crate::jinja::python_str(&key), value))
+        .collect())
 }
 
-/// Parses `_tasks`. A plain string is iterated character by character, as
-/// Copier iterates it.
 /// Reads `_tasks` as Copier iterates it: a string gives one task per
 /// character and a mapping one task per key. Each task is then checked as
 /// Copier's `Task` dataclass checks it.
@@ -565,7 +570,7 @@ fn tasks(value: Value) -> Result<Vec<Task>> {
             .collect(),
         Value::List(items) => items,
         Value::Map(map) => map.into_keys().collect(),
-        other => bail!("expected a list of tasks, found a {}", other.type_name()),
+        other => bail!("expected a list of tasks, found a value of type `{}`", other.type_name()),
     };
     items
         .into_iter()

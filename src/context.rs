@@ -145,7 +145,7 @@ fn operating_system() -> &'static str {
 pub struct ContextBuilder<'a> {
     pub facts: &'a RunFacts,
     pub remembered: &'a dyn Fn(&Answers) -> IndexMap<String, Value>,
-    pub external_data: &'a IndexMap<String, String>,
+    pub external_data: &'a IndexMap<String, Value>,
     /// Files of `_external_data` loaded in the current phase.
     pub external_cache: &'a ExternalCache,
     pub renderer: &'a Renderer,
@@ -205,9 +205,18 @@ impl ContextBuilder<'_> {
         self.external_data
             .iter()
             .map(|(name, source)| {
-                let path = self.renderer.render_str(source, &context).map_err(|error| {
-                    format!("failed to render the `_external_data` path of `{name}`: {error}")
-                });
+                let path = match source {
+                    Value::Str(source) => {
+                        self.renderer.render_str(source, &context).map_err(|error| {
+                            format!(
+                                "failed to render the `_external_data` path of `{name}`: {error}"
+                            )
+                        })
+                    }
+                    _ => Err(format!(
+                        "the `_external_data` path of `{name}` must be a string"
+                    )),
+                };
                 (name.clone(), path)
             })
             .collect()

@@ -353,7 +353,7 @@ pub fn read_last_answers(
         }
         Value::Null => {}
         other => bail!(
-            "invalid answers file `{answers_file}`: expected a mapping, found a {}",
+            "invalid answers file `{answers_file}`: expected a mapping, found a value of type `{}`",
             other.type_name()
         ),
     }

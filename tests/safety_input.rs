@@ -78,15 +78,10 @@ fn wrong_setting_types_name_the_setting() {
         ),
         ("_exclude: 5", "`_exclude`"),
         ("_external_data: [1]", "`_external_data`"),
-        ("_external_data: {x: [1]}", "`_external_data`"),
-        ("_jinja_extensions: {a: 1}", "`_jinja_extensions`"),
-        ("_migrations: 5", "`_migrations`"),
         ("_min_copier_version: [1]", "`_min_copier_version`"),
         ("_min_copier_version: abc", "`_min_copier_version`"),
         ("_secret_questions: 5", "`_secret_questions`"),
-        ("_skip_if_exists: {}", "`_skip_if_exists`"),
         ("_subdirectory: {a: 1}", "`_subdirectory`"),
-        ("_tasks: {a: 1}", "`_tasks`"),
         ("_tasks: [{command: 5}]", "`_tasks`"),
         ("_tasks: [{when: x}]", "`_tasks`"),
         ("_templates_suffix: [1]", "`_templates_suffix`"),
@@ -96,6 +91,52 @@ fn wrong_setting_types_name_the_setting() {
         let scratch = setup(&format!("{config}\n"));
         assert_copy_fails(&scratch, &[], &[fragment]);
     }
+}
+
+/// Copier 9.19.1 reads these settings only when it uses them, or iterates
+/// them whatever their type, so a copy succeeds; kwz-new does the same.
+#[test]
+fn settings_read_only_when_used_accept_any_value() {
+    for config in [
+        "_external_data: {x: [1]}",
+        "_migrations: 5",
+        "_skip_if_exists: {}",
+    ] {
+        let scratch = setup(&format!("{config}\n"));
+        let outcome = copy(&scratch, &[]);
+        assert_eq!(outcome.code, 0, "{config}: {}", outcome.stderr);
+    }
+}
+
+#[test]
+fn external_data_of_wrong_type_fails_when_read() {
+    let scratch = setup("_external_data: {x: [1]}\n");
+    scratch.write("template/out.txt.jinja", "{{ _external_data.x }}\n");
+    assert_copy_fails(
+        &scratch,
+        &[],
+        &["the `_external_data` path of `x` must be a string"],
+    );
+}
+
+#[test]
+fn tasks_mapping_is_read_as_its_keys() {
+    let scratch = setup("_tasks: {a: 1}\n");
+    let outcome = copy(&scratch, &[]);
+    assert_error(&outcome, 4, &["unsafe feature: tasks"]);
+}
+
+/// Copier reads a mapping under `_jinja_extensions` as the list of its keys:
+/// without `--trust` the run is refused as unsafe (exit 4), with it the
+/// unknown extension `a` is named.
+#[test]
+fn jinja_extensions_mapping_is_read_as_its_keys() {
+    let scratch = setup("_jinja_extensions: {a: 1}\n");
+    let before = scratch.fingerprint();
+    let outcome = copy(&scratch, &[]);
+    assert_error(&outcome, 4, &["unsafe feature: jinja_extensions"]);
+    assert!(differences(&before, &scratch.fingerprint()).is_empty());
+    assert_copy_fails(&scratch, &["--trust"], &["cannot load: a"]);
 }
 
 #[test]

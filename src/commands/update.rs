@@ -103,9 +103,9 @@ pub fn update_with(options: &UpdateOptions, catalog: &dyn embedded::Catalog) -> 
         variable_start: &variable_start,
         variable_end: &variable_end,
     };
-    let migrations = &new_template.config.settings.migrations;
-    let before = migrations::tasks_for("before", migrations, &range)?;
-    let after = migrations::tasks_for("after", migrations, &range)?;
+    let migrations = new_template.config.settings.migrations()?;
+    let before = migrations::tasks_for("before", &migrations, &range)?;
+    let after = migrations::tasks_for("after", &migrations, &range)?;
     check_trust(
         &old_template,
         &new_template,

@@ -151,7 +151,7 @@ fn migration_item(
             Ok(vec![task(command, condition, working_directory, vars)])
         }
         other => bail!(
-            "expected a command or a mapping, found a {}",
+            "expected a command or a mapping, found a value of type `{}`",
             other.type_name()
         ),
     }
