@@ -478,7 +478,10 @@ fn strict_string(value: Value) -> Result<String> {
 fn strict_map(value: Value) -> Result<Value> {
     match value {
         Value::Map(_) => Ok(value),
-        other => bail!("expected a mapping, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a mapping, found a value of type `{}`",
+            other.type_name()
+        ),
     }
 }
 
@@ -513,7 +516,10 @@ fn message(value: Value) -> Result<String> {
     match value {
         Value::Str(text) => Ok(text),
         other if !other.is_truthy() => Ok(String::new()),
-        other => bail!("expected a string, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a string, found a value of type `{}`",
+            other.type_name()
+        ),
     }
 }
 
@@ -521,7 +527,10 @@ fn expect_map(value: Value) -> Result<Value> {
     match value {
         Value::Map(_) => Ok(value),
         Value::Null => Ok(Value::Map(Map::new())),
-        other => bail!("expected a mapping, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a mapping, found a value of type `{}`",
+            other.type_name()
+        ),
     }
 }
 
@@ -529,7 +538,10 @@ fn list(value: Value) -> Result<Vec<Value>> {
     match value {
         Value::List(items) => Ok(items),
         Value::Null => Ok(Vec::new()),
-        other => bail!("expected a list, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a list, found a value of type `{}`",
+            other.type_name()
+        ),
     }
 }
 
@@ -570,7 +582,10 @@ fn tasks(value: Value) -> Result<Vec<Task>> {
             .collect(),
         Value::List(items) => items,
         Value::Map(map) => map.into_keys().collect(),
-        other => bail!("expected a list of tasks, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a list of tasks, found a value of type `{}`",
+            other.type_name()
+        ),
     };
     items
         .into_iter()

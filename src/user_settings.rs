@@ -59,7 +59,10 @@ fn parse(text: &str) -> Result<UserSettings> {
     let map = match value {
         Value::Null => return Ok(settings),
         Value::Map(map) => map,
-        other => bail!("expected a mapping, found a value of type `{}`", other.type_name()),
+        other => bail!(
+            "expected a mapping, found a value of type `{}`",
+            other.type_name()
+        ),
     };
     for (key, value) in map {
         match (key.as_str(), value) {
