@@ -174,7 +174,7 @@ pub struct CopyCommand {
     /// `[TEMPLATE] DESTINATION`: the template is a local folder, a git URL or
     /// `gh:`/`gl:` shorthand, and the built-in Kamiwaza extensions template
     /// when left out; the destination is created when missing.
-    #[arg(value_name = "TEMPLATE", num_args = 1..=2, required = true)]
+    #[arg(value_name = "DESTINATION", num_args = 1..=2, required = true)]
     pub paths: Vec<String>,
 
     #[command(flatten)]

@@ -16,6 +16,10 @@ fn main() {
             error.exit();
         }
     };
+    if let Some(message) = destination_like_command(&cli) {
+        eprintln!("{message}");
+        std::process::exit(exit::ExitCode::USAGE);
+    }
     init_logging(cli.verbose);
     if let Err(error) = commands::run(cli) {
         let code = exit::code_for(&error);
@@ -48,23 +52,65 @@ fn mistyped_command() -> Option<String> {
     })
 }
 
-/// Levenshtein distance between two short words.
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (row, left_char) in left.chars().enumerate() {
-        let mut current = vec![row + 1];
-        for (column, right_char) in right.iter().enumerate() {
-            let substitution = previous[column] + usize::from(left_char != *right_char);
-            current.push(
-                substitution
-                    .min(previous[column + 1] + 1)
-                    .min(current[column] + 1),
-            );
-        }
-        previous = current;
+/// In the short form `kwz-new DEST`, a destination that does not exist and
+/// is spelled almost like a command (`udpate`) is most likely a typo: the
+/// run would create a repo by that name. Returns the error line, which
+/// also says how to create such a folder on purpose (`./udpate`).
+fn destination_like_command(cli: &Cli) -> Option<String> {
+    if cli.command.is_some() {
+        return None;
     }
-    previous[right.len()]
+    let destination = cli.destination.as_ref()?;
+    let word = destination.to_str()?;
+    if word.contains('/') || destination.exists() {
+        return None;
+    }
+    let closest = COMMAND_NAMES
+        .iter()
+        .min_by_key(|name| edit_distance(word, name))?;
+    looks_like(word, closest).then(|| {
+        format!(
+            "error: unknown command `{word}`\nhint: did you mean `kwz-new {closest}`? To create a repo in a folder of that name, write `kwz-new ./{word}`"
+        )
+    })
+}
+
+/// Edit distance between two short words, counting a swap of two
+/// neighbouring letters (`udpate`) as one edit.
+fn edit_distance(left: &str, right: &str) -> usize {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let mut table = vec![vec![0; right.len() + 1]; left.len() + 1];
+    for (row, cells) in table.iter_mut().enumerate() {
+        cells[0] = row;
+    }
+    for column in 0..=right.len() {
+        table[0][column] = column;
+    }
+    for row in 1..=left.len() {
+        for column in 1..=right.len() {
+            let cost = usize::from(left[row - 1] != right[column - 1]);
+            let mut best = (table[row - 1][column - 1] + cost)
+                .min(table[row - 1][column] + 1)
+                .min(table[row][column - 1] + 1);
+            if row > 1
+                && column > 1
+                && left[row - 1] == right[column - 2]
+                && left[row - 2] == right[column - 1]
+            {
+                best = best.min(table[row - 2][column - 2] + 1);
+            }
+            table[row][column] = best;
+        }
+    }
+    table[left.len()][right.len()]
+}
+
+/// Whether `word` is close enough to the command `name` to be a typo of
+/// it: one edit for words of up to four letters, two for longer ones.
+fn looks_like(word: &str, name: &str) -> bool {
+    let allowed = if word.chars().count() <= 4 { 1 } else { 2 };
+    edit_distance(word, name) <= allowed
 }
 
 /// Sends `tracing` output to stderr: warnings by default, more with `-v`.

@@ -206,3 +206,53 @@ fn mistyped_command_is_named() {
     assert!(stderr.contains("unknown command `cpoy`"), "{stderr}");
     assert!(stderr.contains("kwz-new copy"), "{stderr}");
 }
+
+#[test]
+fn destination_spelled_like_command_is_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["udpate", "--defaults"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown command `udpate`"), "{stderr}");
+    assert!(stderr.contains("kwz-new update"), "{stderr}");
+    assert!(stderr.contains("kwz-new ./udpate"), "{stderr}");
+    assert!(!scratch.path().join("udpate").exists());
+}
+
+#[test]
+fn destination_with_path_is_never_a_typo() {
+    let scratch = tempfile::tempdir().unwrap();
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["./udpate", "--defaults", "--no-git", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(scratch.path().join("udpate/.copier-answers.yml").exists());
+}
+
+#[test]
+fn destination_that_is_a_file_is_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    std::fs::write(scratch.path().join("afile"), "x\n").unwrap();
+    let output = kwz_new()
+        .current_dir(scratch.path())
+        .args(["afile", "--defaults", "--no-git"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the destination `afile` exists and is not a folder"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(scratch.path().join("afile")).unwrap(), b"x\n");
+}

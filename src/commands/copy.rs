@@ -64,6 +64,12 @@ pub fn copy(
     options: &CopyOptions,
     git_init: bool,
 ) -> Result<()> {
+    if destination.exists() && !destination.is_dir() {
+        bail!(
+            "the destination `{}` exists and is not a folder",
+            destination.display()
+        );
+    }
     if matches!(source, TemplateSource::Embedded) {
         check_builtin_destination(destination)?;
     }
