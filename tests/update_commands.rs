@@ -114,6 +114,39 @@ fn update_applies_new_version() {
 }
 
 #[test]
+fn update_names_conflicted_files() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (project, repository) = project_at_v1(scratch.path());
+    std::fs::write(project.join("greeting.txt"), "hello owner\n").unwrap();
+    commit_all(&repository, "owner edit");
+    let output = update(&project, &["--defaults"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Conflicts to resolve (unmerged in git): greeting.txt\n"),
+        "{stderr}"
+    );
+    let merged = std::fs::read_to_string(project.join("greeting.txt")).unwrap();
+    assert!(merged.contains("hello owner\n"), "{merged}");
+}
+
+#[test]
+fn update_names_reject_files() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (project, repository) = project_at_v1(scratch.path());
+    std::fs::write(project.join("greeting.txt"), "hello owner\n").unwrap();
+    commit_all(&repository, "owner edit");
+    let output = update(&project, &["--defaults", "--conflict", "rej"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Changes that did not apply, beside their files: greeting.txt.rej\n"),
+        "{stderr}"
+    );
+    assert!(project.join("greeting.txt.rej").exists());
+}
+
+#[test]
 fn update_refuses_dirty_project() {
     let scratch = tempfile::tempdir().unwrap();
     let (project, _) = project_at_v1(scratch.path());

@@ -221,6 +221,9 @@ fn apply_update(
     }
     write_changes(project, &changes, &template_paths(&plan))?;
     remove_empty_folders(&project.root, &old.folders);
+    if !options.copy.quiet {
+        report_conflicts(&changes);
+    }
     if !options.copy.skip_tasks {
         let extra = [
             ("_stage", Value::from("task")),
@@ -642,6 +645,35 @@ fn apply_changes(
         }
     }
     Ok(())
+}
+
+/// Names the files left for the owner to resolve. Copier prints nothing
+/// here; the list saves a look through `git status`.
+fn report_conflicts(changes: &[Change]) {
+    let mut marked = Vec::new();
+    let mut rejects = Vec::new();
+    for change in changes {
+        match change {
+            Change::Unmerged { path, .. } | Change::BinaryConflict { path } => {
+                marked.push(path.as_str());
+            }
+            Change::Rejects { path, .. } => rejects.push(path.as_str()),
+            _ => {}
+        }
+    }
+    if !marked.is_empty() {
+        eprintln!(
+            "Conflicts to resolve (unmerged in git): {}",
+            marked.join(", ")
+        );
+    }
+    if !rejects.is_empty() {
+        let names: Vec<String> = rejects.iter().map(|path| format!("{path}.rej")).collect();
+        eprintln!(
+            "Changes that did not apply, beside their files: {}",
+            names.join(", ")
+        );
+    }
 }
 
 /// Registers the files with conflict markers as unmerged in the index.
