@@ -74,7 +74,7 @@ fn skeletons_pass_validate() {
         assert_succeeds(&validate);
         assert_eq!(
             stdout(&validate),
-            "validated 1 extensions: no errors, 0 warnings\n"
+            "validated 1 extension: no errors, 0 warnings\n"
         );
         assert_succeeds(&repo.run(&["sync-compose", "--check"]));
     }

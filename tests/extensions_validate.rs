@@ -62,7 +62,7 @@ fn valid_app_passes() {
     assert_succeeds(&output);
     assert_eq!(
         stdout(&output),
-        "validated 1 extensions: no errors, 0 warnings\n"
+        "validated 1 extension: no errors, 0 warnings\n"
     );
 }
 
@@ -557,7 +557,7 @@ fn warnings_print_but_pass() {
         stdout(&output),
         "warning: apps/web-app/kamiwaza.json: env_defaults.KAMIWAZA_API_URL: the platform sets this variable at deploy time, so this default is ignored\n\
          warning: apps/web-app/kamiwaza.json: kamiwaza_version: missing; the v2 registry needs it to publish, for example `>=0.9.0`\n\
-         validated 1 extensions: no errors, 2 warnings\n"
+         validated 1 extension: no errors, 2 warnings\n"
     );
 }
 

@@ -28,3 +28,13 @@ pub use registry::{RegistryEntry, build_entry, registry_entry};
 pub use repo::Repo;
 pub use sync_compose::{SyncOutcome, SyncStatus, sync_extension};
 pub use validate::validate_extension;
+
+/// Writes `count` with `noun`, adding an `s` unless the count is one:
+/// `counted(1, "extension")` is `1 extension`.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

@@ -347,9 +347,18 @@ fn write_registry(root: &Path, entries: &[RegistryEntry]) -> Result<()> {
             .with_context(|| format!("failed to write `{REGISTRY_DIR}/{file_name}`"))?;
     }
     println!(
-        "wrote {REGISTRY_DIR}/apps.json ({} entries) and tools.json ({} entries)",
-        apps.len(),
-        tools.len()
+        "wrote {REGISTRY_DIR}/apps.json ({}) and tools.json ({})",
+        count_entries(apps.len()),
+        count_entries(tools.len())
     );
     Ok(())
+}
+
+/// Writes `count` with `entry` or `entries`.
+fn count_entries(count: usize) -> String {
+    if count == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{count} entries")
+    }
 }

@@ -427,8 +427,8 @@ pub fn run(current_dir: &Path, paths: &[std::path::PathBuf], check: bool) -> Res
     }
     if failed > 0 {
         bail!(
-            "sync-compose failed for {failed} of {} extensions",
-            extensions.len()
+            "sync-compose failed for {failed} of {}",
+            super::counted(extensions.len(), "extension")
         );
     }
     if stale > 0 {

@@ -172,10 +172,18 @@ pub fn run(current_dir: &Path, paths: &[PathBuf]) -> Result<()> {
     if errors > 0 {
         return Err(ExitCode::new(
             ExitCode::USER_ERROR,
-            format!("validation failed: {errors} errors in {failing} of {total} extensions"),
+            format!(
+                "validation failed: {} in {failing} of {}",
+                super::counted(errors, "error"),
+                super::counted(total, "extension")
+            ),
         )
         .into());
     }
-    println!("validated {total} extensions: no errors, {warnings} warnings");
+    println!(
+        "validated {}: no errors, {}",
+        super::counted(total, "extension"),
+        super::counted(warnings, "warning")
+    );
     Ok(())
 }
