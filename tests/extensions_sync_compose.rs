@@ -423,7 +423,7 @@ fn bad_input_gives_one_line() {
         assert_eq!(stdout(&output), expected, "case: {name}");
         assert_eq!(
             stderr(&output),
-            "error: sync-compose failed for 1 of 1 extensions\n",
+            "error: sync-compose failed for 1 of 1 extension\n",
             "case: {name}"
         );
     }
