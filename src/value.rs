@@ -112,19 +112,12 @@ impl Value {
         }
     }
 
-    /// Whether Python's `json.dumps` accepts the value (dates are rejected).
+    /// Whether the value is an instance of one of Copier's
+    /// `JSONSerializable` types (dict, list, str, int, float, bool, None).
+    /// Like Python's `isinstance`, only the outer type counts, so a list
+    /// holding a date passes.
     pub fn is_json_serializable(&self) -> bool {
-        match self {
-            Value::Date(_) | Value::DateTime(_) => false,
-            Value::List(items) => items.iter().all(Value::is_json_serializable),
-            Value::Map(map) => map.iter().all(|(key, value)| {
-                matches!(
-                    key,
-                    Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
-                ) && value.is_json_serializable()
-            }),
-            _ => true,
-        }
+        !matches!(self, Value::Date(_) | Value::DateTime(_))
     }
 
     /// The numeric value used for Python's cross-type equality of
@@ -292,14 +285,14 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_not_json() {
+    fn only_outer_type_counts_as_json() {
         let date = Value::Date(Date {
             year: 2024,
             month: 1,
             day: 1,
         });
         assert!(!date.is_json_serializable());
-        assert!(!Value::List(vec![date]).is_json_serializable());
+        assert!(Value::List(vec![date]).is_json_serializable());
         assert!(Value::List(vec![Value::Null, Value::from("x")]).is_json_serializable());
     }
 }
