@@ -48,6 +48,7 @@ const LIST_SETTINGS: &[&str] = &[
 /// Jinja extensions that kwz-new provides natively. Any other entry of
 /// `_jinja_extensions` names Python code that kwz-new cannot run.
 pub const SUPPORTED_EXTENSIONS: &[&str] = &[
+    "jinja2.ext.do",
     "jinja2.ext.loopcontrols",
     "jinja2_ansible_filters.AnsibleCoreFiltersExtension",
 ];

@@ -39,9 +39,14 @@ impl Template {
         let tree = Arc::new(tree);
         let config = config::load(&tree)?;
         let envops_file = config.file.clone().unwrap_or_else(|| "copier.yml".into());
-        let options = EnvOptions::from_envops(&config.settings.envops).map_err(|message| {
+        let mut options = EnvOptions::from_envops(&config.settings.envops).map_err(|message| {
             anyhow::anyhow!("invalid `_envops` in `{envops_file}`: {message}")
         })?;
+        let extensions = &config.settings.jinja_extensions;
+        options.loop_controls = extensions
+            .iter()
+            .any(|name| name == "jinja2.ext.loopcontrols");
+        options.do_statement = extensions.iter().any(|name| name == "jinja2.ext.do");
         let loader: Arc<dyn TemplateLoader> = Arc::new(TreeLoader { tree: tree.clone() });
         let renderer =
             Renderer::new(&options, loader).context("failed to set up the template environment")?;

@@ -60,6 +60,11 @@ pub struct EnvOptions {
     pub autoescape: bool,
     /// `undefined: jinja2.StrictUndefined`.
     pub strict_undefined: bool,
+    /// `jinja2.ext.loopcontrols` is listed: `{% break %}` and
+    /// `{% continue %}` are allowed.
+    pub loop_controls: bool,
+    /// `jinja2.ext.do` is listed: `{% do %}` is allowed.
+    pub do_statement: bool,
 }
 
 impl Default for EnvOptions {
@@ -79,6 +84,8 @@ impl Default for EnvOptions {
             keep_trailing_newline: true,
             autoescape: false,
             strict_undefined: false,
+            loop_controls: false,
+            do_statement: false,
         }
     }
 }

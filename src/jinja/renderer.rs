@@ -25,7 +25,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, Undefi
 
 use super::convert::from_jinja;
 use super::repr::jinja_str;
-use super::rewrite::{YIELD_FUNCTION, normalize_newlines, rewrite};
+use super::rewrite::{YIELD_FUNCTION, extension_tag, normalize_newlines, rewrite};
 use super::{Context, EnvOptions, RenderError, RenderedComponent, TemplateLoader};
 
 /// Names of inline templates start with a NUL, which no file name contains.
@@ -47,6 +47,8 @@ pub struct Renderer {
 struct Sources {
     loader: Arc<dyn TemplateLoader>,
     syntax: SyntaxConfig,
+    loop_controls: bool,
+    do_statement: bool,
     line_comment_prefix: Option<String>,
     cache: Mutex<SourceCache>,
 }
@@ -78,11 +80,34 @@ impl Sources {
             return Ok(None);
         };
         let source = normalize_newlines(&source);
+        self.check_extension_tags(name, &source)?;
         let prepared = self.prepare(&source);
         if prepared != source {
             self.lock().originals.insert(name.to_string(), source);
         }
         Ok(Some(prepared))
+    }
+
+    /// Fails on a `break`, `continue` or `do` tag whose Jinja2 extension is
+    /// not listed in `_jinja_extensions`, as Jinja2 fails on it.
+    fn check_extension_tags(&self, name: &str, source: &str) -> Result<(), Error> {
+        let Some(tag) = extension_tag(source, &self.syntax) else {
+            return Ok(());
+        };
+        let (extension, enabled) = if tag == "do" {
+            ("jinja2.ext.do", self.do_statement)
+        } else {
+            ("jinja2.ext.loopcontrols", self.loop_controls)
+        };
+        if enabled {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::SyntaxError,
+            format!(
+                "unknown tag `{tag}` in `{name}`: Jinja2 needs `{extension}` in `_jinja_extensions` for it"
+            ),
+        ))
     }
 
     /// Rewrites a template's text for compilation (see `rewrite`).
@@ -126,6 +151,8 @@ impl Renderer {
         let sources = Arc::new(Sources {
             loader,
             syntax: syntax.clone(),
+            loop_controls: options.loop_controls,
+            do_statement: options.do_statement,
             line_comment_prefix: options.line_comment_prefix.clone(),
             cache: Mutex::default(),
         });
@@ -198,6 +225,9 @@ impl Renderer {
         let prepared = self.sources.prepare(&source);
         let original = (prepared != source).then_some(source.as_str());
         let error = |error| self.error_in_file(error, name, original);
+        self.sources
+            .check_extension_tags(name, &source)
+            .map_err(error)?;
         // `Environment` is covariant in its source lifetime, so the shared
         // environment can compile a template that borrows `prepared`.
         let env: &Environment<'_> = &self.env;

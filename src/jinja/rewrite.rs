@@ -85,6 +85,29 @@ pub fn rewrite(source: &str, syntax: &SyntaxConfig, line_comment_prefix: Option<
     apply(&source, collector.edits)
 }
 
+/// Returns the first `break`, `continue` or `do` statement tag in
+/// `source`. Jinja2 knows these tags only through the extensions
+/// `jinja2.ext.loopcontrols` and `jinja2.ext.do`, while minijinja always
+/// parses them.
+pub fn extension_tag(source: &str, syntax: &SyntaxConfig) -> Option<&'static str> {
+    if !["break", "continue", "do"]
+        .iter()
+        .any(|word| source.contains(word))
+    {
+        return None;
+    }
+    let tokens = tokens(source, syntax);
+    tokens.windows(2).find_map(|window| match window {
+        [(Token::BlockStart, _), (Token::Ident(tag), _)] => match *tag {
+            "break" => Some("break"),
+            "continue" => Some("continue"),
+            "do" => Some("do"),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// Removes Jinja2 line comments: in template data, the prefix, the rest of
 /// its line and the spaces before it, but not the newline.
 fn strip_line_comments(source: &str, syntax: &SyntaxConfig, prefix: &str) -> String {
