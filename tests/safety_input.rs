@@ -452,3 +452,24 @@ fn config_may_start_with_any_character() {
         assert_eq!(outcome.code, 0, "{first:?}: {}", outcome.stderr);
     }
 }
+
+#[test]
+fn validator_error_shows_value() {
+    let scratch = setup(
+        "name:\n  type: str\n  validator: \"{% if name[0] in '0123456789' %}bad{% endif %}\"\n",
+    );
+    assert_copy_fails(
+        &scratch,
+        &["--data", "name=1abc"],
+        &["validation error for question `name`: bad (value: '1abc')"],
+    );
+}
+
+#[test]
+fn validator_error_hides_secret_value() {
+    let scratch = setup(
+        "token:\n  type: str\n  secret: true\n  default: x\n  validator: \"{% if token == 'hunter2' %}bad{% endif %}\"\n",
+    );
+    let outcome = assert_copy_fails(&scratch, &["--data", "token=hunter2"], &["bad"]);
+    assert!(!outcome.stderr.contains("hunter2"), "{}", outcome.stderr);
+}

@@ -381,8 +381,16 @@ impl Question {
         };
         if message.is_empty() {
             Ok(())
-        } else {
+        } else if self.is_secret() {
             bail!("validation error for question `{}`: {message}", self.name)
+        } else {
+            // The value is shown because it may come from a default or a
+            // data file rather than from what the user just typed.
+            bail!(
+                "validation error for question `{}`: {message} (value: {})",
+                self.name,
+                python_repr(answer)
+            )
         }
     }
 
