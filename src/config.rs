@@ -510,9 +510,9 @@ fn version_string(value: Value) -> Result<String> {
 
 /// Messages are Jinja templates; a non-string value is printed as Python
 /// would print it.
-/// Reads a `_message_*` setting. Copier skips a false value and fails to
-/// render any other value that is not a string, after the files are
-/// written; kwz-new refuses it before.
+/// Reads a `_message_*` setting. Copier skips a false value. It fails on
+/// any other value that is not a string, but only after the files are
+/// written, so kwz-new rejects such a value when the config is read.
 fn message(value: Value) -> Result<String> {
     match value {
         Value::Str(text) => Ok(text),

@@ -55,7 +55,7 @@ fn mistyped_command() -> Option<String> {
 /// In the short form `kwz-new DEST`, a destination that does not exist and
 /// is spelled almost like a command (`udpate`) is most likely a typo: the
 /// run would create a repo by that name. Returns the error line, which
-/// also says how to create such a folder on purpose (`./udpate`).
+/// also shows how to create such a folder on purpose (`./udpate`).
 fn destination_like_command(cli: &Cli) -> Option<String> {
     if cli.command.is_some() {
         return None;
@@ -106,8 +106,9 @@ fn edit_distance(left: &str, right: &str) -> usize {
     table[left.len()][right.len()]
 }
 
-/// Whether `word` is close enough to the command `name` to be a typo of
-/// it: one edit for words of up to four letters, two for longer ones.
+/// Returns whether `word` is close enough to the command `name` to be a
+/// typo of it: one edit for words of up to four letters, two for longer
+/// ones.
 fn looks_like(word: &str, name: &str) -> bool {
     let allowed = if word.chars().count() <= 4 { 1 } else { 2 };
     edit_distance(word, name) <= allowed

@@ -86,7 +86,7 @@ pub fn rewrite(source: &str, syntax: &SyntaxConfig, line_comment_prefix: Option<
 }
 
 /// Returns the first `break`, `continue` or `do` statement tag in
-/// `source`. Jinja2 knows these tags only through the extensions
+/// `source`. Jinja2 parses these tags only with the extensions
 /// `jinja2.ext.loopcontrols` and `jinja2.ext.do`, while minijinja always
 /// parses them.
 pub fn extension_tag(source: &str, syntax: &SyntaxConfig) -> Option<&'static str> {
