@@ -338,10 +338,11 @@ pub fn build_plan(worker: &Worker) -> Result<Plan> {
     build_plan_excluding(worker, None)
 }
 
-/// As `build_plan`, with `base_exclude` replacing the template's own
-/// exclusion list (update renders the old version with the new version's
-/// list, so that newly excluded paths do not look deleted).
-pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) -> Result<Plan> {
+/// As `build_plan`, with `also_exclude` added after the template's own
+/// exclusion list. Update renders the old version excluding the new
+/// version's list too, as Copier does, so that newly excluded paths do not
+/// look deleted.
+pub fn build_plan_excluding(worker: &Worker, also_exclude: Option<&[String]>) -> Result<Plan> {
     let template = &worker.template;
     let settings = &template.config.settings;
     let context = worker.context(Phase::Render)?;
@@ -350,7 +351,7 @@ pub fn build_plan_excluding(worker: &Worker, base_exclude: Option<&[String]>) ->
         .render_str(&settings.subdirectory, &context)
         .context("failed to render `_subdirectory`")?;
     let copy_root = copy_root(&template.tree, &subdirectory)?;
-    let exclude = exclude_matcher(worker, base_exclude)?;
+    let exclude = exclude_matcher(worker, also_exclude)?;
     let delimiters = delimiters(&settings.envops);
     let input = PlanInput {
         tree: &template.tree,
@@ -415,11 +416,9 @@ fn delimiters(envops: &Value) -> Vec<String> {
 
 /// The exclusion list: the template's (or the default) plus `-x`, each
 /// rendered with `_copier_operation` and split into lines.
-fn exclude_matcher(worker: &Worker, base_exclude: Option<&[String]>) -> Result<PathMatcher> {
-    let mut patterns = match base_exclude {
-        Some(patterns) => patterns.to_vec(),
-        None => worker.template.config.settings.base_exclude(),
-    };
+fn exclude_matcher(worker: &Worker, also_exclude: Option<&[String]>) -> Result<PathMatcher> {
+    let mut patterns = worker.template.config.settings.base_exclude();
+    patterns.extend(also_exclude.unwrap_or_default().iter().cloned());
     patterns.extend(worker.facts.exclude.iter().cloned());
     let extra = [("_copier_operation", Value::from(worker.operation.name()))];
     let mut lines = Vec::new();

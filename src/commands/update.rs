@@ -655,7 +655,9 @@ fn report_conflicts(changes: &[Change]) {
     for change in changes {
         match change {
             Change::Unmerged { path, .. } | Change::BinaryConflict { path } => {
-                marked.push(path.as_str());
+                if !marked.contains(&path.as_str()) {
+                    marked.push(path.as_str());
+                }
             }
             Change::Rejects { path, .. } => rejects.push(path.as_str()),
             _ => {}
