@@ -227,6 +227,9 @@ fn merge(
         });
         return Ok(());
     }
+    // A file left with conflict markers keeps the project's mode, as the
+    // mode change of Copier 9.19.1's patch is not applied with them.
+    let mode = if updated.conflicted { *our_mode } else { mode };
     write_if_changed(
         path,
         Some(ours),

@@ -1,0 +1,5 @@
+<<<<<<< before updating
+echo owner
+=======
+echo two
+>>>>>>> after updating
