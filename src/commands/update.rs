@@ -654,10 +654,10 @@ fn report_conflicts(changes: &[Change]) {
     let mut rejects = Vec::new();
     for change in changes {
         match change {
-            Change::Unmerged { path, .. } | Change::BinaryConflict { path } => {
-                if !marked.contains(&path.as_str()) {
-                    marked.push(path.as_str());
-                }
+            Change::Unmerged { path, .. } | Change::BinaryConflict { path }
+                if !marked.contains(&path.as_str()) =>
+            {
+                marked.push(path.as_str());
             }
             Change::Rejects { path, .. } => rejects.push(path.as_str()),
             _ => {}
