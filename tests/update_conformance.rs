@@ -120,7 +120,11 @@ fn apply_edits(case: &serde_yaml::Value, destination: &Path) {
 
 fn git_status(repository: &Repository) -> String {
     let mut options = StatusOptions::new();
-    options.include_untracked(true).recurse_untracked_dirs(true);
+    // As `git status`: a folder whose content is all untracked is one
+    // `?? folder/` line.
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(false);
     let statuses = repository.statuses(Some(&mut options)).unwrap();
     let mut lines: Vec<String> = statuses
         .iter()
@@ -170,7 +174,9 @@ fn git_status(repository: &Repository) -> String {
             format!("{code} {}", entry.path().unwrap())
         })
         .collect();
-    lines.sort_by(|a, b| a[3..].cmp(&b[3..]));
+    // `git status --porcelain` lists tracked changes by path, then
+    // untracked files by path.
+    lines.sort_by(|a, b| (a.starts_with("??"), &a[3..]).cmp(&(b.starts_with("??"), &b[3..])));
     lines.join("\n") + if lines.is_empty() { "" } else { "\n" }
 }
 

@@ -109,9 +109,14 @@ fn decide(
             write_if_changed(path, ours, new, changes)
         }
         // The template deleted it: removed, whatever the owner did.
-        (Some(_), Some(_), None) => changes.push(Change::Delete {
-            path: path.to_string(),
-        }),
+        (Some(old), Some(ours), None) => {
+            changes.push(Change::Delete {
+                path: path.to_string(),
+            });
+            if options.conflict == ConflictMode::Rej {
+                keep_deleted_edits(path, old, ours, options, changes)?;
+            }
+        }
         (_, None, None) => {}
         // The owner deleted it: it stays deleted, unless skip-if-exists.
         (Some(_), None, Some(new)) => {
@@ -252,6 +257,59 @@ fn merge(
             theirs: Some(new_bytes.clone()),
         });
     }
+    Ok(())
+}
+
+/// With `--conflict rej`, writes the owner's edits of a file the template
+/// deleted to `<path>.rej`, as Copier 9.19.1 does: its patch of the
+/// owner's changes finds no file to apply to, so every hunk is rejected.
+fn keep_deleted_edits(
+    path: &str,
+    old: &Node,
+    ours: &Node,
+    options: &ReconcileOptions<'_>,
+    changes: &mut Vec<Change>,
+) -> Result<(), UpdateError> {
+    let (
+        Node::File {
+            bytes: old_bytes, ..
+        },
+        Node::File {
+            bytes: our_bytes, ..
+        },
+    ) = (old, ours)
+    else {
+        return Ok(());
+    };
+    if old_bytes == our_bytes
+        || crate::update::merge::is_binary(old_bytes)
+        || crate::update::merge::is_binary(our_bytes)
+    {
+        return Ok(());
+    }
+    let repository_path = if options.repository_prefix.is_empty() {
+        path.to_string()
+    } else {
+        format!("{}/{path}", options.repository_prefix)
+    };
+    let hunks = crate::update::patch::owner_patch(
+        &repository_path,
+        old_bytes,
+        our_bytes,
+        options.context_lines,
+    )?;
+    if hunks.is_empty() {
+        return Ok(());
+    }
+    let mut bytes =
+        format!("diff a/{repository_path} b/{repository_path}\t(rejected hunks)\n").into_bytes();
+    for hunk in &hunks {
+        bytes.extend(hunk.to_bytes());
+    }
+    changes.push(Change::Rejects {
+        path: path.to_string(),
+        bytes,
+    });
     Ok(())
 }
 
