@@ -44,9 +44,7 @@ fn mistyped_command() -> Option<String> {
     if arguments.len() < 2 || first.starts_with('-') || COMMAND_NAMES.contains(&first.as_str()) {
         return None;
     }
-    let closest = COMMAND_NAMES
-        .iter()
-        .min_by_key(|name| edit_distance(first, name))?;
+    let closest = closest_command(first);
     (edit_distance(first, closest) <= 2).then(|| {
         format!("error: unknown command `{first}`\nhint: did you mean `kwz-new {closest}`? `kwz-new --help` lists the commands")
     })
@@ -65,14 +63,21 @@ fn destination_like_command(cli: &Cli) -> Option<String> {
     if word.contains('/') || destination.exists() {
         return None;
     }
-    let closest = COMMAND_NAMES
-        .iter()
-        .min_by_key(|name| edit_distance(word, name))?;
+    let closest = closest_command(word);
     looks_like(word, closest).then(|| {
         format!(
             "error: unknown command `{word}`\nhint: did you mean `kwz-new {closest}`? To create a repo in a folder of that name, write `kwz-new ./{word}`"
         )
     })
+}
+
+/// Returns the command name nearest to `word` by edit distance.
+fn closest_command(word: &str) -> &'static str {
+    COMMAND_NAMES
+        .iter()
+        .copied()
+        .min_by_key(|name| edit_distance(word, name))
+        .unwrap_or("copy")
 }
 
 /// Edit distance between two short words, counting a swap of two

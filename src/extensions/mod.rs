@@ -29,12 +29,12 @@ pub use repo::Repo;
 pub use sync_compose::{SyncOutcome, SyncStatus, sync_extension};
 pub use validate::validate_extension;
 
-/// Writes `count` with `noun`, adding an `s` unless the count is one:
-/// `counted(1, "extension")` is `1 extension`.
-pub fn counted(count: usize, noun: &str) -> String {
+/// Writes `count` with the singular or the plural noun:
+/// `counted(1, "entry", "entries")` is `1 entry`.
+pub fn counted(count: usize, singular: &str, plural: &str) -> String {
     if count == 1 {
-        format!("{count} {noun}")
+        format!("{count} {singular}")
     } else {
-        format!("{count} {noun}s")
+        format!("{count} {plural}")
     }
 }

@@ -348,17 +348,8 @@ fn write_registry(root: &Path, entries: &[RegistryEntry]) -> Result<()> {
     }
     println!(
         "wrote {REGISTRY_DIR}/apps.json ({}) and tools.json ({})",
-        count_entries(apps.len()),
-        count_entries(tools.len())
+        super::counted(apps.len(), "entry", "entries"),
+        super::counted(tools.len(), "entry", "entries")
     );
     Ok(())
-}
-
-/// Writes `count` with `entry` or `entries`.
-fn count_entries(count: usize) -> String {
-    if count == 1 {
-        "1 entry".to_string()
-    } else {
-        format!("{count} entries")
-    }
 }

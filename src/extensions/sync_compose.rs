@@ -428,7 +428,7 @@ pub fn run(current_dir: &Path, paths: &[std::path::PathBuf], check: bool) -> Res
     if failed > 0 {
         bail!(
             "sync-compose failed for {failed} of {}",
-            super::counted(extensions.len(), "extension")
+            super::counted(extensions.len(), "extension", "extensions")
         );
     }
     if stale > 0 {

@@ -174,16 +174,16 @@ pub fn run(current_dir: &Path, paths: &[PathBuf]) -> Result<()> {
             ExitCode::USER_ERROR,
             format!(
                 "validation failed: {} in {failing} of {}",
-                super::counted(errors, "error"),
-                super::counted(total, "extension")
+                super::counted(errors, "error", "errors"),
+                super::counted(total, "extension", "extensions")
             ),
         )
         .into());
     }
     println!(
         "validated {}: no errors, {}",
-        super::counted(total, "extension"),
-        super::counted(warnings, "warning")
+        super::counted(total, "extension", "extensions"),
+        super::counted(warnings, "warning", "warnings")
     );
     Ok(())
 }

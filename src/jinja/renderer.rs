@@ -49,6 +49,8 @@ struct Sources {
     syntax: SyntaxConfig,
     loop_controls: bool,
     do_statement: bool,
+    block_start: String,
+    line_statements: bool,
     line_comment_prefix: Option<String>,
     cache: Mutex<SourceCache>,
 }
@@ -91,7 +93,12 @@ impl Sources {
     /// Fails on a `break`, `continue` or `do` tag whose Jinja2 extension is
     /// not listed in `_jinja_extensions`, as Jinja2 fails on it.
     fn check_extension_tags(&self, name: &str, source: &str) -> Result<(), Error> {
-        let Some(tag) = extension_tag(source, &self.syntax) else {
+        let Some(tag) = extension_tag(
+            source,
+            &self.syntax,
+            &self.block_start,
+            self.line_statements,
+        ) else {
             return Ok(());
         };
         let (extension, enabled) = if tag == "do" {
@@ -153,6 +160,8 @@ impl Renderer {
             syntax: syntax.clone(),
             loop_controls: options.loop_controls,
             do_statement: options.do_statement,
+            block_start: options.block_start.clone(),
+            line_statements: options.line_statement_prefix.is_some(),
             line_comment_prefix: options.line_comment_prefix.clone(),
             cache: Mutex::default(),
         });

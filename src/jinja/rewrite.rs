@@ -89,11 +89,17 @@ pub fn rewrite(source: &str, syntax: &SyntaxConfig, line_comment_prefix: Option<
 /// `source`. Jinja2 parses these tags only with the extensions
 /// `jinja2.ext.loopcontrols` and `jinja2.ext.do`, while minijinja always
 /// parses them.
-pub fn extension_tag(source: &str, syntax: &SyntaxConfig) -> Option<&'static str> {
-    if !["break", "continue", "do"]
-        .iter()
-        .any(|word| source.contains(word))
-    {
+///
+/// Every file is checked, so a scan for `block_start` followed by one of
+/// the words decides first whether lexing is needed. With line statements
+/// the scan cannot see every tag, so the source is always lexed.
+pub fn extension_tag(
+    source: &str,
+    syntax: &SyntaxConfig,
+    block_start: &str,
+    line_statements: bool,
+) -> Option<&'static str> {
+    if !line_statements && !may_have_extension_tag(source, block_start) {
         return None;
     }
     let tokens = tokens(source, syntax);
@@ -105,6 +111,22 @@ pub fn extension_tag(source: &str, syntax: &SyntaxConfig) -> Option<&'static str
             _ => None,
         },
         _ => None,
+    })
+}
+
+/// Returns whether some `block_start` in `source` is followed, after
+/// whitespace and a `-` or `+` modifier, by `break`, `continue` or `do`.
+fn may_have_extension_tag(source: &str, block_start: &str) -> bool {
+    source.match_indices(block_start).any(|(index, _)| {
+        let rest = source[index + block_start.len()..]
+            .trim_start_matches(['-', '+'])
+            .trim_start();
+        ["break", "continue", "do"].iter().any(|word| {
+            rest.strip_prefix(word).is_some_and(|after| {
+                !after
+                    .starts_with(|character: char| character.is_alphanumeric() || character == '_')
+            })
+        })
     })
 }
 
@@ -510,6 +532,15 @@ impl EditCollector<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extension_tag_scan_finds_tags() {
+        assert!(may_have_extension_tag("{%- break %}", "{%"));
+        assert!(may_have_extension_tag("a {%+ continue %}", "{%"));
+        assert!(may_have_extension_tag("<% do x.append(1) %>", "<%"));
+        assert!(!may_have_extension_tag("{% docker %} done", "{%"));
+        assert!(!may_have_extension_tag("do break continue", "{%"));
+    }
 
     fn rewritten(source: &str) -> String {
         rewrite(source, &SyntaxConfig::default(), None)

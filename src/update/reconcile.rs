@@ -71,6 +71,17 @@ pub struct ReconcileOptions<'a> {
     pub repository_prefix: &'a str,
 }
 
+impl ReconcileOptions<'_> {
+    /// Returns `path` from the repository root, as `.rej` headers name it.
+    fn repository_path(&self, path: &str) -> String {
+        if self.repository_prefix.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.repository_prefix)
+        }
+    }
+}
+
 /// Decides the changes for every path of `old` and `new`. `ours` reads the
 /// project's current entry at a path (`None` when missing).
 pub fn reconcile(
@@ -205,11 +216,7 @@ fn merge(
     } else {
         *new_mode
     };
-    let repository_path = if options.repository_prefix.is_empty() {
-        path.to_string()
-    } else {
-        format!("{}/{path}", options.repository_prefix)
-    };
+    let repository_path = options.repository_path(path);
     let updated = update_file(
         &repository_path,
         old_bytes,
@@ -287,11 +294,7 @@ fn keep_deleted_edits(
     {
         return Ok(());
     }
-    let repository_path = if options.repository_prefix.is_empty() {
-        path.to_string()
-    } else {
-        format!("{}/{path}", options.repository_prefix)
-    };
+    let repository_path = options.repository_path(path);
     let hunks = crate::update::patch::owner_patch(
         &repository_path,
         old_bytes,
